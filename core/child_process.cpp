@@ -1,0 +1,99 @@
+#include "child_process.h"
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace nixcc {
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Runs in the child between fork and exec: nixcc may block signals while it records the pid,
+// and an exec'd compiler must not inherit that mask.
+struct UnblockSignalsInChild : bp::extend::handler {
+  template <typename Executor>
+  void on_exec_setup(Executor&) const {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+  }
+};
+
+double seconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; }
+
+}  // namespace
+
+std::optional<fs::path> find_executable(const std::string& name) {
+  if (name.empty()) return std::nullopt;
+  if (name.find('/') != std::string::npos) {
+    if (::access(name.c_str(), X_OK) == 0 && !fs::is_directory(name)) return fs::path(name);
+    return std::nullopt;
+  }
+  const auto found = bp::search_path(name);
+  if (found.empty()) return std::nullopt;
+  return fs::path(found.string());
+}
+
+pid_t spawn_child(const fs::path& exe, const std::vector<std::string>& args, const fs::path& cwd,
+                  const ChildStdio& stdio) {
+  std::error_code ec;
+  const auto start_dir = cwd.empty() ? fs::current_path() : cwd;
+  auto launch = [&](auto&&... redirects) {
+    return bp::child(bp::exe = exe.string(), bp::args = args, bp::start_dir = start_dir.string(),
+                     UnblockSignalsInChild{}, redirects..., ec);
+  };
+  bp::child child = stdio.out.empty() ? launch() : launch(bp::std_out > stdio.out.string(),
+                                                          bp::std_err > stdio.err.string());
+  if (ec) throw std::runtime_error(fmt::format("{}: cannot run: {}", exe.string(), ec.message()));
+  const pid_t pid = child.id();
+  child.detach();  // reaped by wait_child, which reports rusage
+  return pid;
+}
+
+std::optional<std::pair<pid_t, ChildUsage>> wait_child(pid_t pid, bool (*interrupted)()) {
+  int status = 0;
+  rusage usage{};
+  for (;;) {
+    const pid_t reaped = ::wait4(pid, &status, 0, &usage);
+    if (reaped > 0) {
+      ChildUsage result;
+      if (WIFSIGNALED(status)) {
+        result.term_signal = WTERMSIG(status);
+        result.exit_status = 128 + result.term_signal;
+      } else {
+        result.exit_status = WEXITSTATUS(status);
+      }
+      result.user_s = seconds(usage.ru_utime);
+      result.sys_s = seconds(usage.ru_stime);
+      result.max_rss_kb = usage.ru_maxrss;
+      return std::pair{reaped, result};
+    }
+    if (errno != EINTR || (interrupted && interrupted())) return std::nullopt;
+  }
+}
+
+void exit_like(const ChildUsage& usage) {
+  if (usage.term_signal != 0) {
+    std::signal(usage.term_signal, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, usage.term_signal);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    ::raise(usage.term_signal);
+  }
+  std::fflush(nullptr);
+  std::_Exit(usage.exit_status);
+}
+
+}  // namespace nixcc

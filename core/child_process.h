@@ -1,0 +1,43 @@
+#pragma once
+// Starting compilers with Boost.Process and reaping them with wait4, which Boost.Process lacks:
+// wait4 hands back the child's CPU time and peak RSS, its own waited-for children (cc1plus, as) included.
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nixcc {
+
+struct ChildUsage {
+  int exit_status = 0;  // exit code, or 128 + signal number
+  int term_signal = 0;  // the signal that ended the child, 0 if it exited
+  double user_s = 0;
+  double sys_s = 0;
+  long max_rss_kb = 0;
+};
+
+/// The executable `name` resolves to: itself when it contains '/', else the first match on PATH.
+std::optional<std::filesystem::path> find_executable(const std::string& name);
+
+/// Where the child's output goes; an empty path inherits nixcc's own stream.
+struct ChildStdio {
+  std::filesystem::path out;
+  std::filesystem::path err;
+};
+
+/// Starts `exe args...` in `cwd` (empty: nixcc's own). Returns the pid; throws std::runtime_error naming
+/// the executable when it cannot start. Signals blocked in nixcc are unblocked in the child.
+pid_t spawn_child(const std::filesystem::path& exe, const std::vector<std::string>& args,
+                  const std::filesystem::path& cwd = {}, const ChildStdio& stdio = {});
+
+/// Waits for `pid` (or any child when -1), retrying on EINTR unless `interrupted` says to stop.
+/// Returns the reaped pid and its usage, or nullopt when interrupted or when there is no child.
+std::optional<std::pair<pid_t, ChildUsage>> wait_child(pid_t pid, bool (*interrupted)() = nullptr);
+
+/// Makes nixcc end the way the child did: the same exit code, or death by the same signal.
+[[noreturn]] void exit_like(const ChildUsage& usage);
+
+}  // namespace nixcc

@@ -1,0 +1,71 @@
+#include "input_hash.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "paths.h"
+
+namespace nixcc {
+namespace fs = std::filesystem;
+
+namespace {
+constexpr std::array<const char*, 11> kCompilerEnvironment = {
+    "CPATH",           "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH", "COMPILER_PATH",
+    "GCC_EXEC_PREFIX", "LIBRARY_PATH",   "SOURCE_DATE_EPOCH",  "GCC_COMPARE_DEBUG", "SDKROOT",
+    "CCACHE_SLOPPINESS",
+};
+}  // namespace
+
+std::span<const char* const> compiler_environment_variables() { return kCompilerEnvironment; }
+
+HashHex hash_arguments(std::span<const std::string> hashed_args) {
+  Hasher hasher;
+  hasher.add_field("args");
+  for (const auto& arg : hashed_args) hasher.add_field(arg);
+  hasher.add_field("env");
+  for (const char* name : kCompilerEnvironment) {
+    const char* value = std::getenv(name);
+    hasher.add_field(name);
+    hasher.add_field(value ? fmt::format("={}", value) : std::string("<unset>"));
+  }
+  return hasher.hex();
+}
+
+HashHex compiler_identity(const fs::path& compiler) {
+  std::error_code ec;
+  const fs::path resolved = fs::canonical(compiler, ec);
+  struct stat st {};
+  Hasher hasher;
+  hasher.add_field(ec ? compiler.string() : resolved.string());
+  if (::stat(compiler.c_str(), &st) == 0) {
+    hasher.add_field(fmt::format("{}:{}.{}", st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec));
+  }
+  return hasher.hex();
+}
+
+InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, const fs::path& source,
+                      std::span<const fs::path> headers, const fs::path& base) {
+  InputHash result;
+  result.headers.reserve(headers.size());
+  for (const auto& header : headers) {
+    auto hash = hash_file(header);
+    if (!hash && result.unreadable.empty()) result.unreadable = header.string();
+    result.headers.push_back({relative_if_under(header, base), hash.value_or("")});
+  }
+  std::sort(result.headers.begin(), result.headers.end(),
+            [](const HashedFile& a, const HashedFile& b) { return a.path < b.path; });
+
+  Hasher hasher;
+  hasher.add_field(compiler_id).add_field(args_hash).add_field(relative_if_under(source, base));
+  if (!hasher.add_file(source) && result.unreadable.empty()) result.unreadable = source.string();
+  for (const auto& header : result.headers) hasher.add_field(header.path).add_field(header.hash);
+  if (result.unreadable.empty()) result.value = hasher.hex();
+  return result;
+}
+
+}  // namespace nixcc

@@ -1,0 +1,41 @@
+#pragma once
+// The input hash: what decides a compile's object. Equal hashes mean the object can be reused.
+
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "hash.h"
+
+namespace nixcc {
+
+/// Environment variables that change what GCC or Clang compile; every other variable is ignored.
+std::span<const char* const> compiler_environment_variables();
+
+/// XXH3-128 of the normalised arguments plus the values of compiler_environment_variables(),
+/// looked up by name (so the order of the environment never matters).
+HashHex hash_arguments(std::span<const std::string> hashed_args);
+
+/// A stable identity for a compiler binary: its resolved path, size and modification time. Costs one
+/// stat, not a hash of a 30 MB binary (ccache's "compiler_check = mtime").
+HashHex compiler_identity(const std::filesystem::path& compiler);
+
+struct HashedFile {
+  std::string path;  // as recorded (relative to the base directory where under it)
+  HashHex hash;
+};
+
+struct InputHash {
+  HashHex value;                     // empty when a file could not be read
+  std::vector<HashedFile> headers;   // sorted by path
+  std::string unreadable;            // the first file that could not be read, if any
+};
+
+/// Hashes compiler identity, argument hash, the source and every header. `source` and `headers`
+/// are absolute; they are recorded (and hashed by name) relative to `base` where they lie under it,
+/// so the hash does not depend on where the tree is checked out.
+InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, const std::filesystem::path& source,
+                      std::span<const std::filesystem::path> headers, const std::filesystem::path& base);
+
+}  // namespace nixcc

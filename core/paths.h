@@ -1,0 +1,25 @@
+#pragma once
+// Where a compile's paths are recorded relative to, so rows from two checkouts line up.
+
+#include <filesystem>
+#include <string>
+
+namespace nixcc {
+
+/// `path` made absolute against `cwd` and lexically normalised (no file-system access).
+std::filesystem::path absolute_from(const std::filesystem::path& cwd, const std::filesystem::path& path);
+
+/// `path` relative to `base` when it lies under it, else `path` unchanged (absolute).
+std::string relative_if_under(const std::filesystem::path& path, const std::filesystem::path& base);
+
+struct ProjectDirs {
+  std::filesystem::path source_dir;  // base for source and header paths
+  std::filesystem::path build_dir;   // base for object paths
+};
+
+/// NIXCC_BASE_DIR when set; else the CMake source directory named by the nearest CMakeCache.txt above
+/// `cwd`; else the nearest directory above `cwd` holding .git; else `cwd`. The build directory is the
+/// one holding that CMakeCache.txt, else `cwd`.
+ProjectDirs find_project_dirs(const std::filesystem::path& cwd);
+
+}  // namespace nixcc

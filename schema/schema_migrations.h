@@ -1,0 +1,17 @@
+#pragma once
+#include <string_view>
+#include <vector>
+
+namespace nixcc {
+
+/// One step of the timing-database schema: applying `sql` to a database at version - 1 gives `version`.
+struct Migration {
+  int version;
+  std::string_view file;
+  std::string_view sql;
+};
+
+/// Every migration under schema/, ordered by version, starting at 1 with no gaps.
+const std::vector<Migration>& schema_migrations();
+
+}  // namespace nixcc

@@ -1,0 +1,240 @@
+#include "timing_db.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <system_error>
+
+#include "schema_migrations.h"
+
+namespace nixcc {
+namespace {
+
+namespace fs = std::filesystem;
+
+int read_user_version(sqlite::Connection& conn) {
+  auto stmt = conn.prepare("PRAGMA user_version");
+  stmt.step();
+  return static_cast<int>(stmt.column_int(0));
+}
+
+// Applies every migration above the current version, each in its own IMMEDIATE transaction that
+// re-reads the version first, so that concurrent first opens never apply one twice.
+void apply_migrations(sqlite::Connection& conn) {
+  for (const auto& migration : schema_migrations()) {
+    if (read_user_version(conn) >= migration.version) continue;
+    sqlite::Transaction tx(conn);
+    const int current = read_user_version(conn);
+    if (current >= migration.version) continue;
+    if (current != migration.version - 1) {
+      throw DbError(fmt::format("{}: schema version {} cannot be migrated by {}", conn.path(), current,
+                                migration.file));
+    }
+    conn.exec(migration.sql);
+    conn.exec(fmt::format("PRAGMA user_version = {}", migration.version));
+    tx.commit();
+  }
+}
+
+sqlite::Connection open_connection(const fs::path& path, TimingDb::Access access) {
+  if (access == TimingDb::Access::ReadWrite) {
+    return sqlite::Connection(path.string(), sqlite::Connection::Mode::ReadWrite, TimingDb::kBusyTimeoutMs);
+  }
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw DbError(fmt::format("{}: no such database", path.string()));
+  if (fs::is_directory(path, ec)) throw DbError(fmt::format("{}: is a directory, not a database", path.string()));
+  return sqlite::Connection(path.string(), sqlite::Connection::Mode::ReadOnly, TimingDb::kBusyTimeoutMs);
+}
+
+// Copies a read-only database into memory so an older schema can be migrated without writing the file.
+sqlite::Connection in_memory_copy(sqlite::Connection& source) {
+  sqlite::Connection copy(":memory:", sqlite::Connection::Mode::ReadWrite, TimingDb::kBusyTimeoutMs);
+  sqlite3_backup* backup = sqlite3_backup_init(copy.handle(), "main", source.handle(), "main");
+  if (!backup) copy.check(sqlite3_errcode(copy.handle()), "copy for reading");
+  sqlite3_backup_step(backup, -1);
+  copy.check(sqlite3_backup_finish(backup), fmt::format("copy of {}", source.path()));
+  return copy;
+}
+
+CompileRow read_compile_row(const sqlite::Statement& stmt) {
+  CompileRow row;
+  row.id = stmt.column_int(0);
+  row.build_id = stmt.column_text(1);
+  row.source = stmt.column_text(2);
+  row.object = stmt.column_text(3);
+  row.started_at = stmt.column_double(4);
+  row.wall_s = stmt.column_double(5);
+  row.cpu_s = stmt.column_double(6);
+  row.max_rss_kb = stmt.column_int(7);
+  row.exit_status = static_cast<int>(stmt.column_int(8));
+  row.input_hash = stmt.column_text(9);
+  return row;
+}
+
+void bind_selection(sqlite::Statement& stmt, int index, const BuildSelection& builds) {
+  if (builds) {
+    stmt.bind(index, *builds);
+  } else {
+    stmt.bind_null(index);
+  }
+}
+
+}  // namespace
+
+TimingDb::TimingDb(const fs::path& path, Access access) : conn_(open_connection(path, access)) {
+  if (access == Access::ReadWrite) {
+    configure_for_writing();
+    migrate();
+    return;
+  }
+  const int version = schema_version();  // also surfaces "file is not a database" here
+  if (version > latest_version()) {
+    throw DbError(fmt::format("{}: schema version {} is newer than this nixcc understands ({})", path.string(),
+                              version, latest_version()));
+  }
+  if (version < latest_version()) {
+    conn_ = in_memory_copy(conn_);
+    migrate();
+  }
+}
+
+int TimingDb::latest_version() { return schema_migrations().back().version; }
+
+int TimingDb::schema_version() { return read_user_version(conn_); }
+
+void TimingDb::configure_for_writing() {
+  // A launcher opens, writes one row and exits: skipping the checkpoint on close is what keeps that at ~2 ms.
+  sqlite3_db_config(conn_.handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  const std::string mode = [&] {
+    auto stmt = conn_.prepare("PRAGMA journal_mode");
+    stmt.step();
+    return stmt.column_text(0);
+  }();
+  if (mode != "wal") {
+    auto set = conn_.prepare("PRAGMA journal_mode = WAL");
+    set.step();
+  }
+  conn_.exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
+}
+
+void TimingDb::migrate() {
+  const int version = schema_version();
+  if (version > latest_version()) {
+    throw DbError(fmt::format("{}: schema version {} is newer than this nixcc understands ({})", conn_.path(),
+                              version, latest_version()));
+  }
+  if (version < latest_version()) apply_migrations(conn_);
+}
+
+void TimingDb::record_compile(const BuildRecord& build, const CompileRecord& compile) {
+  sqlite::Transaction tx(conn_);
+  conn_.prepare(
+           "INSERT INTO builds(id, kind, base_dir, started_at, host) VALUES(?1, ?2, ?3, ?4, ?5) "
+           "ON CONFLICT(id) DO UPDATE SET started_at = min(started_at, excluded.started_at)")
+      .bind(1, build.id)
+      .bind(2, build.kind)
+      .bind(3, build.base_dir)
+      .bind(4, build.started_at)
+      .bind(5, build.host)
+      .run();
+  conn_.prepare(
+           "INSERT INTO compiles(build_id, source, object, directory, language, compiler, compiler_id, started_at, "
+           "wall_s, user_s, sys_s, max_rss_kb, exit_status, args_hash, input_hash) "
+           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
+      .bind(1, build.id)
+      .bind(2, compile.source)
+      .bind(3, compile.object)
+      .bind(4, compile.directory)
+      .bind(5, compile.language)
+      .bind(6, compile.compiler)
+      .bind(7, compile.compiler_id)
+      .bind(8, compile.started_at)
+      .bind(9, compile.wall_s)
+      .bind(10, compile.user_s)
+      .bind(11, compile.sys_s)
+      .bind(12, compile.max_rss_kb)
+      .bind(13, compile.exit_status)
+      .bind(14, compile.args_hash)
+      .bind(15, compile.input_hash)
+      .run();
+  const auto compile_id = conn_.last_insert_rowid();
+  auto header = conn_.prepare("INSERT INTO headers(compile_id, path, hash) VALUES(?1, ?2, ?3)");
+  for (const auto& h : compile.headers) {
+    header.bind(1, compile_id).bind(2, h.path).bind(3, h.hash).run();
+  }
+  tx.commit();
+}
+
+std::vector<BuildRow> TimingDb::builds() {
+  auto stmt = conn_.prepare(
+      "SELECT b.id, b.kind, b.base_dir, b.host, b.started_at, "
+      "(SELECT count(*) FROM compiles c WHERE c.build_id = b.id) "
+      "FROM builds b ORDER BY b.started_at, b.rowid");
+  std::vector<BuildRow> rows;
+  while (stmt.step()) {
+    rows.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2), stmt.column_text(3),
+                    stmt.column_double(4), stmt.column_int(5)});
+  }
+  return rows;
+}
+
+std::optional<std::string> TimingDb::latest_build() {
+  auto stmt = conn_.prepare("SELECT id FROM builds ORDER BY started_at DESC, rowid DESC LIMIT 1");
+  if (!stmt.step()) return std::nullopt;
+  return stmt.column_text(0);
+}
+
+bool TimingDb::has_build(const std::string& id) {
+  auto stmt = conn_.prepare("SELECT 1 FROM builds WHERE id = ?1");
+  stmt.bind(1, id);
+  return stmt.step();
+}
+
+Totals TimingDb::totals(const BuildSelection& builds) {
+  auto stmt = conn_.prepare(
+      "SELECT count(DISTINCT build_id), count(*), coalesce(sum(exit_status != 0), 0), coalesce(sum(wall_s), 0), "
+      "coalesce(sum(user_s + sys_s), 0), coalesce(max(max_rss_kb), 0) "
+      "FROM compiles WHERE ?1 IS NULL OR build_id = ?1");
+  bind_selection(stmt, 1, builds);
+  stmt.step();
+  return {stmt.column_int(0), stmt.column_int(1), stmt.column_int(2),
+          stmt.column_double(3), stmt.column_double(4), stmt.column_int(5)};
+}
+
+std::vector<CompileRow> TimingDb::slowest(const BuildSelection& builds, SlowestBy by, int limit) {
+  const char* order = by == SlowestBy::Wall ? "wall_s" : "user_s + sys_s";
+  auto stmt = conn_.prepare(fmt::format(
+      "SELECT id, build_id, source, object, started_at, wall_s, user_s + sys_s, max_rss_kb, exit_status, input_hash "
+      "FROM compiles WHERE ?1 IS NULL OR build_id = ?1 ORDER BY {} DESC, id LIMIT ?2",
+      order));
+  bind_selection(stmt, 1, builds);
+  stmt.bind(2, limit);
+  std::vector<CompileRow> rows;
+  while (stmt.step()) rows.push_back(read_compile_row(stmt));
+  return rows;
+}
+
+std::vector<HeaderRecord> TimingDb::headers_of(std::int64_t compile_id) {
+  auto stmt = conn_.prepare("SELECT path, hash FROM headers WHERE compile_id = ?1 ORDER BY path");
+  stmt.bind(1, compile_id);
+  std::vector<HeaderRecord> rows;
+  while (stmt.step()) rows.push_back({stmt.column_text(0), stmt.column_text(1)});
+  return rows;
+}
+
+void TimingDb::clear() {
+  sqlite::Transaction tx(conn_);
+  conn_.exec("DELETE FROM headers; DELETE FROM compiles; DELETE FROM builds;");
+  tx.commit();
+}
+
+fs::path default_db_path() {
+  if (const char* env = std::getenv("NIXCC_DB"); env && *env) return env;
+  if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state) {
+    return fs::path(state) / "nixcc" / "timings.sqlite";
+  }
+  const char* home = std::getenv("HOME");
+  return fs::path(home && *home ? home : "/tmp") / ".local" / "state" / "nixcc" / "timings.sqlite";
+}
+
+}  // namespace nixcc

@@ -1,0 +1,123 @@
+#pragma once
+// The one module that opens, migrates, writes and reads nixcc timing databases.
+// No other file holds SQL: commands ask this module for rows.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sqlite.h"
+
+namespace nixcc {
+
+using DbError = sqlite::DbError;
+
+struct BuildRecord {
+  std::string id;
+  std::string kind;      // "launcher" or "batch"
+  std::string base_dir;  // source paths are relative to it
+  std::string host;
+  double started_at = 0;  // Unix time
+};
+
+struct HeaderRecord {
+  std::string path;
+  std::string hash;
+};
+
+struct CompileRecord {
+  std::string source;
+  std::string object;
+  std::string directory;
+  std::string language;
+  std::string compiler;
+  std::string compiler_id;
+  double started_at = 0;  // Unix time
+  double wall_s = 0;
+  double user_s = 0;
+  double sys_s = 0;
+  std::int64_t max_rss_kb = 0;
+  int exit_status = 0;
+  std::string args_hash;
+  std::string input_hash;
+  std::vector<HeaderRecord> headers;
+};
+
+/// A compile as read back for queries.
+struct CompileRow {
+  std::int64_t id = 0;
+  std::string build_id;
+  std::string source;
+  std::string object;
+  double started_at = 0;
+  double wall_s = 0;
+  double cpu_s = 0;
+  std::int64_t max_rss_kb = 0;
+  int exit_status = 0;
+  std::string input_hash;
+};
+
+struct BuildRow {
+  std::string id;
+  std::string kind;
+  std::string base_dir;
+  std::string host;
+  double started_at = 0;
+  std::int64_t compiles = 0;
+};
+
+struct Totals {
+  std::int64_t builds = 0;
+  std::int64_t compiles = 0;
+  std::int64_t failures = 0;
+  double wall_s = 0;
+  double cpu_s = 0;
+  std::int64_t peak_rss_kb = 0;
+};
+
+/// Which builds a query covers: one build id, or every build when empty.
+using BuildSelection = std::optional<std::string>;
+
+enum class SlowestBy { Wall, Cpu };
+
+class TimingDb {
+ public:
+  enum class Access { ReadWrite, ReadOnly };
+  static constexpr int kBusyTimeoutMs = 15000;
+
+  /// ReadWrite creates the file if needed and migrates it to the latest schema.
+  /// ReadOnly never writes the file: an older schema is migrated in a private in-memory copy.
+  explicit TimingDb(const std::filesystem::path& path, Access access = Access::ReadWrite);
+
+  static int latest_version();
+  int schema_version();
+  const std::string& path() const { return conn_.path(); }
+
+  /// Records one compile (and its build, if new) in a single transaction.
+  void record_compile(const BuildRecord& build, const CompileRecord& compile);
+
+  std::vector<BuildRow> builds();
+  /// The id of the build that started last, if any.
+  std::optional<std::string> latest_build();
+  bool has_build(const std::string& id);
+  Totals totals(const BuildSelection& builds);
+  std::vector<CompileRow> slowest(const BuildSelection& builds, SlowestBy by, int limit);
+  std::vector<HeaderRecord> headers_of(std::int64_t compile_id);
+
+  /// Deletes every build, compile and header row (ccache's -z); the schema stays.
+  void clear();
+
+ private:
+  void configure_for_writing();
+  void migrate();
+
+  sqlite::Connection conn_;
+};
+
+/// `NIXCC_DB` when set, else $XDG_STATE_HOME/nixcc/timings.sqlite (~/.local/state/nixcc/timings.sqlite).
+std::filesystem::path default_db_path();
+
+}  // namespace nixcc

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything nixcc needs to build, test and benchmark, from Debian's archive only.
+# Idempotent: packages already present are left alone; apt-get update runs only when something is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  clang ccache
+  libboost-filesystem-dev libboost-dev
+  libxxhash-dev libsqlite3-dev sqlite3 libfmt-dev
+  nlohmann-json3-dev libcli11-dev catch2
+  nix-bin
+  python3 time
+  chromium
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "install-deps: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "install-deps: all dependencies present"
