@@ -1,5 +1,6 @@
 #include "child_process.h"
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,12 +22,13 @@ namespace {
 
 // Runs in the child between fork and exec: nixcc may block signals while it records the pid,
 // and an exec'd compiler must not inherit that mask.
-struct UnblockSignalsInChild : bp::extend::handler {
+struct PrepareChild : bp::extend::handler {
   template <typename Executor>
   void on_exec_setup(Executor&) const {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   }
 };
 
@@ -51,7 +53,7 @@ pid_t spawn_child(const fs::path& exe, const std::vector<std::string>& args, con
   const auto start_dir = cwd.empty() ? fs::current_path() : cwd;
   auto launch = [&](auto&&... redirects) {
     return bp::child(bp::exe = exe.string(), bp::args = args, bp::start_dir = start_dir.string(),
-                     UnblockSignalsInChild{}, redirects..., ec);
+                     PrepareChild{}, redirects..., ec);
   };
   bp::child child = stdio.out.empty() ? launch() : launch(bp::std_out > stdio.out.string(),
                                                           bp::std_err > stdio.err.string());

@@ -29,7 +29,8 @@ struct ChildStdio {
 };
 
 /// Starts `exe args...` in `cwd` (empty: nixcc's own). Returns the pid; throws std::runtime_error naming
-/// the executable when it cannot start. Signals blocked in nixcc are unblocked in the child.
+/// the executable when it cannot start. Signals blocked in nixcc are unblocked in the child, and the
+/// child gets SIGTERM if nixcc dies first (so even a SIGKILLed nixcc leaves no compiler behind).
 pid_t spawn_child(const std::filesystem::path& exe, const std::vector<std::string>& args,
                   const std::filesystem::path& cwd = {}, const ChildStdio& stdio = {});
 

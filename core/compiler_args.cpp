@@ -188,6 +188,7 @@ CompilerArgs classify_compiler_args(std::span<const std::string> input, const fs
     const auto flags = option->flags;
     if (flags & kNotACompile) not_a_compile = option->name;
     if (flags & kDependencyOutput) {
+      result.has_dependency_options = true;
       drop[i] = true;
       drop[value_index] = true;
     }
@@ -198,6 +199,7 @@ CompilerArgs classify_compiler_args(std::span<const std::string> input, const fs
       result.depfile = *value;
     } else if ((option->name == "-o" || option->name == "--output") && value) {
       result.object = *value;
+      result.has_output = true;
       drop[i] = true;
       drop[value_index] = true;
     } else if (option->name == "-x" && value) {
@@ -227,7 +229,7 @@ CompilerArgs classify_compiler_args(std::span<const std::string> input, const fs
   }
   if (result.kind != InvocationKind::Compile) return result;
 
-  const bool has_output = !result.object.empty();
+  const bool has_output = result.has_output;
   if (!has_output) result.object = replace_extension(basename_of(result.source), ".o");
   if (depfile_requested && !result.depfile) {
     // GCC names the depfile after -o when one is given, else after the source, in the working directory.

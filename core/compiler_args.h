@@ -29,6 +29,8 @@ struct CompilerArgs {
   std::string object;              // as written, or the driver's default
   std::optional<std::string> depfile;  // the depfile the command already asks for
   bool depfile_has_system_headers = false;  // -MD rather than -MMD
+  bool has_output = false;             // an explicit -o / --output
+  bool has_dependency_options = false; // any of -MD -MMD -MF -MT -MQ -MP -MG
   /// The arguments that decide the object's contents: output and depfile options dropped, the source
   /// replaced by a placeholder. Hashing these identifies "the same compile" across object paths.
   std::vector<std::string> hashed_args;

@@ -49,11 +49,11 @@ HashHex compiler_identity(const fs::path& compiler) {
 }
 
 InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, const fs::path& source,
-                      std::span<const fs::path> headers, const fs::path& base) {
+                      std::span<const fs::path> headers, const fs::path& base, FileHashCache* cache) {
   InputHash result;
   result.headers.reserve(headers.size());
   for (const auto& header : headers) {
-    auto hash = hash_file(header);
+    const auto hash = cache ? cache->get(header) : hash_file(header);
     if (!hash && result.unreadable.empty()) result.unreadable = header.string();
     result.headers.push_back({relative_if_under(header, base), hash.value_or("")});
   }

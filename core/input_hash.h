@@ -34,8 +34,9 @@ struct InputHash {
 
 /// Hashes compiler identity, argument hash, the source and every header. `source` and `headers`
 /// are absolute; they are recorded (and hashed by name) relative to `base` where they lie under it,
-/// so the hash does not depend on where the tree is checked out.
+/// so the hash does not depend on where the tree is checked out. Header hashes come from `cache` when given.
 InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, const std::filesystem::path& source,
-                      std::span<const std::filesystem::path> headers, const std::filesystem::path& base);
+                      std::span<const std::filesystem::path> headers, const std::filesystem::path& base,
+                      FileHashCache* cache = nullptr);
 
 }  // namespace nixcc

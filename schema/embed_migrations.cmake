@@ -1,4 +1,5 @@
 # Writes OUT: a C++ file holding every schema/NNN_*.sql migration as a string, in order.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "// Generated from schema/*.sql by schema/embed_migrations.cmake. Do not edit.\n")
 string(APPEND body "#include \"schema_migrations.h\"\n\nnamespace nixcc {\n\n")
 string(APPEND body "const std::vector<Migration>& schema_migrations() {\n")

@@ -68,6 +68,7 @@ CompileRow read_compile_row(const sqlite::Statement& stmt) {
   row.max_rss_kb = stmt.column_int(7);
   row.exit_status = static_cast<int>(stmt.column_int(8));
   row.input_hash = stmt.column_text(9);
+  row.reused = stmt.column_int(10) != 0;
   return row;
 }
 
@@ -129,18 +130,21 @@ void TimingDb::migrate() {
 void TimingDb::record_compile(const BuildRecord& build, const CompileRecord& compile) {
   sqlite::Transaction tx(conn_);
   conn_.prepare(
-           "INSERT INTO builds(id, kind, base_dir, started_at, host) VALUES(?1, ?2, ?3, ?4, ?5) "
+           "INSERT INTO builds(id, kind, base_dir, started_at, host, name, jobs) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
            "ON CONFLICT(id) DO UPDATE SET started_at = min(started_at, excluded.started_at)")
       .bind(1, build.id)
       .bind(2, build.kind)
       .bind(3, build.base_dir)
       .bind(4, build.started_at)
       .bind(5, build.host)
+      .bind(6, build.name)
+      .bind(7, build.jobs)
       .run();
   conn_.prepare(
            "INSERT INTO compiles(build_id, source, object, directory, language, compiler, compiler_id, started_at, "
-           "wall_s, user_s, sys_s, max_rss_kb, exit_status, args_hash, input_hash) "
-           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
+           "wall_s, user_s, sys_s, max_rss_kb, exit_status, args_hash, input_hash, worker, start_offset_s, reused, "
+           "original_wall_s, original_cpu_s) "
+           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)")
       .bind(1, build.id)
       .bind(2, compile.source)
       .bind(3, compile.object)
@@ -156,6 +160,11 @@ void TimingDb::record_compile(const BuildRecord& build, const CompileRecord& com
       .bind(13, compile.exit_status)
       .bind(14, compile.args_hash)
       .bind(15, compile.input_hash)
+      .bind(16, compile.worker)
+      .bind(17, compile.start_offset_s)
+      .bind(18, compile.reused ? 1 : 0)
+      .bind(19, compile.original_wall_s)
+      .bind(20, compile.original_cpu_s)
       .run();
   const auto compile_id = conn_.last_insert_rowid();
   auto header = conn_.prepare("INSERT INTO headers(compile_id, path, hash) VALUES(?1, ?2, ?3)");
@@ -193,18 +202,19 @@ bool TimingDb::has_build(const std::string& id) {
 Totals TimingDb::totals(const BuildSelection& builds) {
   auto stmt = conn_.prepare(
       "SELECT count(DISTINCT build_id), count(*), coalesce(sum(exit_status != 0), 0), coalesce(sum(wall_s), 0), "
-      "coalesce(sum(user_s + sys_s), 0), coalesce(max(max_rss_kb), 0) "
+      "coalesce(sum(user_s + sys_s), 0), coalesce(max(max_rss_kb), 0), coalesce(sum(reused), 0) "
       "FROM compiles WHERE ?1 IS NULL OR build_id = ?1");
   bind_selection(stmt, 1, builds);
   stmt.step();
   return {stmt.column_int(0), stmt.column_int(1), stmt.column_int(2),
-          stmt.column_double(3), stmt.column_double(4), stmt.column_int(5)};
+          stmt.column_double(3), stmt.column_double(4), stmt.column_int(5), stmt.column_int(6)};
 }
 
 std::vector<CompileRow> TimingDb::slowest(const BuildSelection& builds, SlowestBy by, int limit) {
   const char* order = by == SlowestBy::Wall ? "wall_s" : "user_s + sys_s";
   auto stmt = conn_.prepare(fmt::format(
-      "SELECT id, build_id, source, object, started_at, wall_s, user_s + sys_s, max_rss_kb, exit_status, input_hash "
+      "SELECT id, build_id, source, object, started_at, wall_s, user_s + sys_s, max_rss_kb, exit_status, input_hash, "
+      "reused "
       "FROM compiles WHERE ?1 IS NULL OR build_id = ?1 ORDER BY {} DESC, id LIMIT ?2",
       order));
   bind_selection(stmt, 1, builds);
@@ -220,6 +230,48 @@ std::vector<HeaderRecord> TimingDb::headers_of(std::int64_t compile_id) {
   std::vector<HeaderRecord> rows;
   while (stmt.step()) rows.push_back({stmt.column_text(0), stmt.column_text(1)});
   return rows;
+}
+
+std::vector<CompileRecord> TimingDb::successful_compiles() {
+  auto stmt = conn_.prepare(
+      "SELECT id, source, object, directory, language, compiler, compiler_id, started_at, wall_s, user_s, sys_s, "
+      "max_rss_kb, args_hash, input_hash, coalesce(original_wall_s, wall_s), "
+      "coalesce(original_cpu_s, user_s + sys_s) "
+      "FROM compiles WHERE exit_status = 0 AND input_hash != '' ORDER BY id");
+  auto headers = conn_.prepare("SELECT path, hash FROM headers WHERE compile_id = ?1 ORDER BY path");
+  std::vector<CompileRecord> rows;
+  while (stmt.step()) {
+    CompileRecord row;
+    row.source = stmt.column_text(1);
+    row.object = stmt.column_text(2);
+    row.directory = stmt.column_text(3);
+    row.language = stmt.column_text(4);
+    row.compiler = stmt.column_text(5);
+    row.compiler_id = stmt.column_text(6);
+    row.started_at = stmt.column_double(7);
+    row.wall_s = stmt.column_double(8);
+    row.user_s = stmt.column_double(9);
+    row.sys_s = stmt.column_double(10);
+    row.max_rss_kb = stmt.column_int(11);
+    row.args_hash = stmt.column_text(12);
+    row.input_hash = stmt.column_text(13);
+    row.original_wall_s = stmt.column_double(14);
+    row.original_cpu_s = stmt.column_double(15);
+    headers.bind(1, stmt.column_int(0));
+    while (headers.step()) row.headers.push_back({headers.column_text(0), headers.column_text(1)});
+    headers.reset();
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void TimingDb::finish_build(const std::string& id, double finished_at) {
+  conn_.prepare("UPDATE builds SET finished_at = ?2 WHERE id = ?1").bind(1, id).bind(2, finished_at).run();
+}
+
+void TimingDb::make_self_contained() {
+  auto stmt = conn_.prepare("PRAGMA journal_mode = DELETE");
+  stmt.step();
 }
 
 void TimingDb::clear() {

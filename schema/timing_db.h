@@ -21,6 +21,9 @@ struct BuildRecord {
   std::string base_dir;  // source paths are relative to it
   std::string host;
   double started_at = 0;  // Unix time
+  // Batch builds only.
+  std::string name;
+  std::optional<int> jobs;
 };
 
 struct HeaderRecord {
@@ -44,6 +47,12 @@ struct CompileRecord {
   std::string args_hash;
   std::string input_hash;
   std::vector<HeaderRecord> headers;
+  // Batch compiles only.
+  std::optional<int> worker;
+  std::optional<double> start_offset_s;
+  bool reused = false;
+  std::optional<double> original_wall_s;  // for a reused object: the compile that made it
+  std::optional<double> original_cpu_s;
 };
 
 /// A compile as read back for queries.
@@ -58,6 +67,7 @@ struct CompileRow {
   std::int64_t max_rss_kb = 0;
   int exit_status = 0;
   std::string input_hash;
+  bool reused = false;
 };
 
 struct BuildRow {
@@ -76,6 +86,7 @@ struct Totals {
   double wall_s = 0;
   double cpu_s = 0;
   std::int64_t peak_rss_kb = 0;
+  std::int64_t reused = 0;
 };
 
 /// Which builds a query covers: one build id, or every build when empty.
@@ -106,6 +117,14 @@ class TimingDb {
   Totals totals(const BuildSelection& builds);
   std::vector<CompileRow> slowest(const BuildSelection& builds, SlowestBy by, int limit);
   std::vector<HeaderRecord> headers_of(std::int64_t compile_id);
+  /// Every successful compile of every build, with its header list: what a rebuild may reuse.
+  std::vector<CompileRecord> successful_compiles();
+
+  /// Records the end of a batch build.
+  void finish_build(const std::string& id, double finished_at);
+  /// Folds the write-ahead log back into the file and leaves rollback-journal mode, so the database is
+  /// one self-contained file that can be read from a read-only directory such as the Nix store.
+  void make_self_contained();
 
   /// Deletes every build, compile and header row (ccache's -z); the schema stays.
   void clear();

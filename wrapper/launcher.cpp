@@ -17,6 +17,7 @@
 #include "child_process.h"
 #include "compiler_args.h"
 #include "depfile.h"
+#include "host.h"
 #include "input_hash.h"
 #include "paths.h"
 #include "timing_db.h"
@@ -102,16 +103,6 @@ std::vector<fs::path> read_headers(const fs::path& depfile, const fs::path& cwd,
   return headers;
 }
 
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string host_name() {
-  char name[256] = {};
-  ::gethostname(name, sizeof name - 1);
-  return name;
-}
-
 struct LaunchedCompile {
   fs::path compiler;       // what runs: the compiler, or ccache in front of it
   fs::path real_compiler;  // what compiles: for identity and the depfile flags
@@ -146,7 +137,12 @@ void record(const LaunchedCompile& launch, const CompilerArgs& args, const fs::p
   compile.exit_status = usage.exit_status;
   compile.args_hash = args_hash;
 
-  const BuildRecord build{current_build_id(), "launcher", dirs.source_dir.string(), host_name(), started_at};
+  BuildRecord build;
+  build.id = current_build_id();
+  build.kind = "launcher";
+  build.base_dir = dirs.source_dir.string();
+  build.host = host_name();
+  build.started_at = started_at;
   const fs::path db_path = default_db_path();
   if (!std::getenv("NIXCC_DB")) {
     std::error_code ec;

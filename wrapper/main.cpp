@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "batch_command.h"
 #include "launcher.h"
 #include "stats_command.h"
 
@@ -21,6 +22,7 @@ struct Command {
 
 // Adding a command is one line here and one add_*_command function in its own file.
 constexpr std::array kCommands = std::to_array<Command>({
+    {"batch", nixcc::add_batch_command},
     {"stats", nixcc::add_stats_command},
     {"zero", nixcc::add_zero_command},
 });

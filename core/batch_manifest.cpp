@@ -1,0 +1,136 @@
+#include "batch_manifest.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace nixcc {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class ManifestError : public std::runtime_error {
+ public:
+  ManifestError(const fs::path& file, const std::string& what)
+      : std::runtime_error(fmt::format("{}: {}", file.string(), what)) {}
+};
+
+std::string require_string(const fs::path& file, const json& obj, const std::string& key, const std::string& where) {
+  const auto it = obj.find(key);
+  if (it == obj.end()) throw ManifestError(file, fmt::format("{}: missing \"{}\"", where, key));
+  if (!it->is_string()) throw ManifestError(file, fmt::format("{}.{}: must be a string", where, key));
+  return it->get<std::string>();
+}
+
+std::string optional_string(const fs::path& file, const json& obj, const std::string& key, const std::string& where,
+                            std::string fallback) {
+  const auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return fallback;
+  if (!it->is_string()) throw ManifestError(file, fmt::format("{}.{}: must be a string", where, key));
+  return it->get<std::string>();
+}
+
+// A path inside the source root or the output directory: relative and never climbing out.
+void require_inside(const fs::path& file, const std::string& path, const std::string& where, bool allow_empty) {
+  if (path.empty() && allow_empty) return;
+  const fs::path p(path);
+  if (path.empty() || p.is_absolute()) {
+    throw ManifestError(file, fmt::format("{}: \"{}\" must be a relative path", where, path));
+  }
+  for (const auto& part : p.lexically_normal()) {
+    if (part == "..") throw ManifestError(file, fmt::format("{}: \"{}\" climbs out with ..", where, path));
+  }
+}
+
+}  // namespace
+
+std::string default_object_for(const std::string& source) { return source + ".o"; }
+
+std::string substitute_source_root(const std::string& text, const std::string& root) {
+  std::string out;
+  std::size_t pos = 0;
+  for (;;) {
+    const auto found = text.find(kSourceRootPlaceholder, pos);
+    if (found == std::string::npos) break;
+    out.append(text, pos, found - pos);
+    out += root;
+    pos = found + kSourceRootPlaceholder.size();
+  }
+  out.append(text, pos);
+  return out;
+}
+
+BatchManifest read_batch_manifest(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ManifestError(path, "cannot read manifest");
+  json doc;
+  try {
+    doc = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw ManifestError(path, fmt::format("not valid JSON: {}", e.what()));
+  }
+  if (!doc.is_object()) throw ManifestError(path, "must be a JSON object");
+  if (require_string(path, doc, "format", "manifest") != kManifestFormat) {
+    throw ManifestError(path, fmt::format("format must be \"{}\"", kManifestFormat));
+  }
+  const auto version = doc.find("version");
+  if (version == doc.end() || !version->is_number_integer() || version->get<int>() != kManifestVersion) {
+    throw ManifestError(path, fmt::format("version must be {}", kManifestVersion));
+  }
+
+  BatchManifest manifest;
+  manifest.name = optional_string(path, doc, "name", "manifest", path.stem().string());
+  manifest.compiler = optional_string(path, doc, "compiler", "manifest", "");
+  fs::path root = require_string(path, doc, "source_root", "manifest");
+  if (root.empty()) throw ManifestError(path, "source_root must not be empty");
+  if (root.is_relative()) root = fs::absolute(path).parent_path() / root;
+  manifest.source_root = root.lexically_normal();
+  if (manifest.source_root.has_filename() == false && manifest.source_root != manifest.source_root.root_path()) {
+    manifest.source_root = manifest.source_root.parent_path();  // drop a trailing slash
+  }
+
+  const auto units = doc.find("units");
+  if (units == doc.end() || !units->is_array()) throw ManifestError(path, "\"units\" must be an array");
+  std::set<std::string> objects;
+  for (std::size_t i = 0; i < units->size(); ++i) {
+    const json& u = (*units)[i];
+    const std::string where = fmt::format("units[{}]", i);
+    if (!u.is_object()) throw ManifestError(path, fmt::format("{}: must be an object", where));
+    BatchUnit unit;
+    unit.source = require_string(path, u, "source", where);
+    require_inside(path, unit.source, where + ".source", false);
+    unit.object = optional_string(path, u, "object", where, default_object_for(unit.source));
+    require_inside(path, unit.object, where + ".object", false);
+    if (!objects.insert(fs::path(unit.object).lexically_normal().string()).second) {
+      throw ManifestError(path, fmt::format("{}.object: \"{}\" is produced twice", where, unit.object));
+    }
+    unit.directory = optional_string(path, u, "directory", where, "");
+    require_inside(path, unit.directory, where + ".directory", true);
+    unit.compiler = optional_string(path, u, "compiler", where, manifest.compiler);
+    if (unit.compiler.empty()) {
+      throw ManifestError(path, fmt::format("{}: no compiler (set \"compiler\" on the manifest or the unit)", where));
+    }
+    if (const auto args = u.find("arguments"); args != u.end()) {
+      if (!args->is_array()) throw ManifestError(path, fmt::format("{}.arguments: must be an array", where));
+      for (const auto& a : *args) {
+        if (!a.is_string()) throw ManifestError(path, fmt::format("{}.arguments: every item must be a string", where));
+        unit.arguments.push_back(a.get<std::string>());
+      }
+    }
+    if (const auto cost = u.find("cost"); cost != u.end() && !cost->is_null()) {
+      if (!cost->is_number() || cost->get<double>() < 0) {
+        throw ManifestError(path, fmt::format("{}.cost: must be a number of seconds >= 0", where));
+      }
+      unit.cost = cost->get<double>();
+    }
+    manifest.units.push_back(std::move(unit));
+  }
+  return manifest;
+}
+
+}  // namespace nixcc

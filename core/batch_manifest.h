@@ -1,0 +1,43 @@
+#pragma once
+// The batch manifest: what one `nixcc batch` run compiles. Format documented in README ("Batch manifest").
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nixcc {
+
+inline constexpr std::string_view kManifestFormat = "nixcc-batch-manifest";
+inline constexpr int kManifestVersion = 1;
+/// Written in arguments and directories, replaced by the absolute source root at run time.
+inline constexpr std::string_view kSourceRootPlaceholder = "@SOURCE_ROOT@";
+
+struct BatchUnit {
+  std::string source;                 // relative to the source root
+  std::string object;                 // relative to the output directory
+  std::string directory;              // working directory, relative to the source root ("" = the root)
+  std::vector<std::string> arguments; // compiler flags, without -c, -o, depfile options or the source
+  std::string compiler;               // the manifest's compiler unless a unit names its own
+  std::optional<double> cost;         // expected seconds, for scheduling
+};
+
+struct BatchManifest {
+  std::string name;
+  std::string compiler;
+  std::filesystem::path source_root;  // absolute
+  std::vector<BatchUnit> units;
+};
+
+/// Reads and validates `path`. Throws std::runtime_error naming the file and the offending field.
+/// A relative source_root is taken relative to the manifest's own directory.
+BatchManifest read_batch_manifest(const std::filesystem::path& path);
+
+/// The default object path for a source: the source path with ".o" appended, so that a/util.cpp and
+/// b/util.cpp land at a/util.cpp.o and b/util.cpp.o.
+std::string default_object_for(const std::string& source);
+
+/// `text` with every kSourceRootPlaceholder replaced by `root`.
+std::string substitute_source_root(const std::string& text, const std::string& root);
+
+}  // namespace nixcc

@@ -1,0 +1,440 @@
+#include "batch_runner.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "batch_manifest.h"
+#include "batch_output.h"
+#include "batch_reuse.h"
+#include "child_process.h"
+#include "compiler_args.h"
+#include "depfile.h"
+#include "host.h"
+#include "input_hash.h"
+#include "paths.h"
+#include "timing_db.h"
+
+namespace nixcc {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// Signal handling: the handler forwards SIGTERM to every running compiler and asks the loop to stop.
+constexpr int kMaxJobs = 512;
+volatile sig_atomic_t g_stop_signal = 0;
+volatile sig_atomic_t g_running_pids[kMaxJobs] = {};
+
+void on_stop_signal(int sig) {
+  g_stop_signal = sig;
+  for (int i = 0; i < kMaxJobs; ++i) {
+    if (g_running_pids[i] > 0) ::kill(g_running_pids[i], SIGTERM);
+  }
+}
+
+bool stop_requested() { return g_stop_signal != 0; }
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;  // no SA_RESTART: wait4 must return EINTR
+  sigemptyset(&action.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &action, nullptr);
+}
+
+// Scratch space for depfiles and captured output; removed whatever happens.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = fmt::format("{}/nixcc-batch-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error(fmt::format("{}: cannot create scratch directory", pattern));
+    path_ = pattern;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+struct Job {
+  std::size_t index = 0;
+  const BatchUnit* unit = nullptr;
+  fs::path compiler;
+  HashHex compiler_id;
+  fs::path source;  // absolute
+  fs::path cwd;     // absolute
+  std::string language;
+  std::vector<std::string> args;  // everything the compiler is given
+  HashHex args_hash;
+  double cost = 0;
+  fs::path object;  // absolute, in the output directory
+  fs::path depfile, out_log, err_log;
+};
+
+struct Running {
+  Job* job;
+  int slot;
+  Clock::time_point start;
+  double started_unix;
+  double offset;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Inside Nix the source root is a new store path after every edit; hashing arguments with the root
+// written as a placeholder keeps unchanged units' hashes equal.
+std::string with_root_placeholder(const std::string& arg, const std::string& root) {
+  std::string out;
+  std::size_t pos = 0;
+  for (;;) {
+    const auto found = arg.find(root, pos);
+    if (found == std::string::npos) break;
+    out.append(arg, pos, found - pos);
+    out += kSourceRootPlaceholder;
+    pos = found + root.size();
+  }
+  out.append(arg, pos);
+  return out;
+}
+
+bool has_flag_prefix(const std::vector<std::string>& args, std::string_view prefix) {
+  return std::any_of(args.begin(), args.end(), [&](const std::string& a) { return a.starts_with(prefix); });
+}
+
+Job prepare_job(const BatchManifest& manifest, const BatchUnit& unit, std::size_t index, const fs::path& manifest_path,
+                const fs::path& out_dir, const fs::path& scratch, std::map<std::string, std::pair<fs::path, HashHex>>& compilers) {
+  const std::string root = manifest.source_root.string();
+  const auto where = [&] { return fmt::format("{}: units[{}] ({})", manifest_path.string(), index, unit.source); };
+  Job job;
+  job.index = index;
+  job.unit = &unit;
+  auto found = compilers.find(unit.compiler);
+  if (found == compilers.end()) {
+    const auto exe = find_executable(substitute_source_root(unit.compiler, root));
+    if (!exe) throw std::runtime_error(fmt::format("{}: compiler {}: command not found", where(), unit.compiler));
+    found = compilers.emplace(unit.compiler, std::pair{*exe, compiler_identity(*exe)}).first;
+  }
+  job.compiler = found->second.first;
+  job.compiler_id = found->second.second;
+  job.source = manifest.source_root / unit.source;
+  job.cwd = absolute_from(manifest.source_root, substitute_source_root(unit.directory, root));
+  std::error_code ec;
+  if (!fs::is_regular_file(job.source, ec)) throw std::runtime_error(fmt::format("{}: no such source file {}", where(), job.source.string()));
+  if (!fs::is_directory(job.cwd, ec)) throw std::runtime_error(fmt::format("{}: no such directory {}", where(), job.cwd.string()));
+
+  std::vector<std::string> user_args;
+  std::vector<std::string> hashed;
+  for (const auto& arg : unit.arguments) {
+    user_args.push_back(substitute_source_root(arg, root));
+    hashed.push_back(with_root_placeholder(user_args.back(), root));
+  }
+  auto check_args = user_args;
+  check_args.insert(check_args.end(), {"-c", job.source.string()});
+  const auto classified = classify_compiler_args(check_args, job.cwd);
+  if (classified.kind != InvocationKind::Compile || classified.has_output || classified.has_dependency_options) {
+    throw std::runtime_error(fmt::format(
+        "{}: arguments must be plain compile flags: nixcc adds -c, the source, -o and the depfile options ({})",
+        where(), classified.kind == InvocationKind::Compile ? "found -o or a depfile option" : classified.reason));
+  }
+  job.language = classified.language;
+  hashed.push_back("-c");
+  job.args_hash = hash_arguments(hashed);
+
+  job.object = out_dir / unit.object;
+  job.depfile = scratch / fmt::format("{}.d", index);
+  job.out_log = scratch / fmt::format("{}.out", index);
+  job.err_log = scratch / fmt::format("{}.err", index);
+  job.args = user_args;
+  // Deterministic objects whatever the root's absolute path: the same TU compiled from any copy of
+  // the tree gives the same bytes, so a reused object equals a fresh one.
+  if (!has_flag_prefix(user_args, "-frandom-seed")) job.args.push_back("-frandom-seed=" + unit.source);
+  if (!has_flag_prefix(user_args, "-ffile-prefix-map=" + root + "=")) {
+    job.args.push_back(fmt::format("-ffile-prefix-map={}=.", root));
+  }
+  job.args.insert(job.args.end(), {"-c", job.source.string(), "-o", job.object.string(), "-MD", "-MF", job.depfile.string()});
+
+  if (unit.cost) {
+    job.cost = *unit.cost;
+  } else {
+    job.cost = static_cast<double>(fs::file_size(job.source, ec)) / 10000.0;  // documented fallback
+  }
+  return job;
+}
+
+std::vector<fs::path> absolute_headers(const std::vector<HeaderRecord>& headers, const fs::path& root) {
+  std::vector<fs::path> out;
+  out.reserve(headers.size());
+  for (const auto& h : headers) out.push_back(absolute_from(root, h.path));
+  return out;
+}
+
+class BatchRun {
+ public:
+  BatchRun(const BatchOptions& options, const BatchManifest& manifest)
+      : options_(options), manifest_(manifest), output_(options.out), batch_start_(Clock::now()),
+        batch_start_unix_(unix_now()) {
+    if (options.previous) load_previous(*options.previous);
+    for (std::size_t i = 0; i < manifest.units.size(); ++i) {
+      jobs_.push_back(prepare_job(manifest, manifest.units[i], i, options.manifest, output_.dir(), scratch_.path(), compilers_));
+    }
+    db_.emplace(output_.partial_database());
+    build_.id = options.build_id;
+    build_.kind = "batch";
+    build_.base_dir = manifest.source_root.string();
+    build_.host = host_name();
+    build_.started_at = batch_start_unix_;
+    build_.name = manifest.name;
+    build_.jobs = options.jobs;
+  }
+
+  int run() {
+    std::vector<Job*> queue;
+    for (auto& job : jobs_) {
+      std::error_code ec;
+      fs::create_directories(job.object.parent_path(), ec);
+      if (ec) throw std::runtime_error(fmt::format("{}: cannot create: {}", job.object.parent_path().string(), ec.message()));
+      if (!try_reuse(job)) queue.push_back(&job);
+    }
+    // Longest first: the slowest unit starting last is what stretches a batch.
+    std::stable_sort(queue.begin(), queue.end(), [](const Job* a, const Job* b) { return a->cost > b->cost; });
+
+    install_stop_handlers();
+    std::vector<bool> slot_busy(static_cast<std::size_t>(options_.jobs), false);
+    std::map<pid_t, Running> running;
+    std::size_t next = 0;
+    bool stop_launching = false;
+    while (next < queue.size() || !running.empty()) {
+      stop_launching = stop_launching || stop_requested() || (!failed_.empty() && !options_.keep_going);
+      while (!stop_launching && next < queue.size() && running.size() < slot_busy.size()) {
+        const int slot = static_cast<int>(std::find(slot_busy.begin(), slot_busy.end(), false) - slot_busy.begin());
+        Job* job = queue[next++];
+        const auto start = Clock::now();
+        const double started_unix = unix_now();
+        pid_t pid;
+        try {
+          pid = spawn_child(job->compiler, job->args, job->cwd, {job->out_log, job->err_log});
+        } catch (const std::exception& e) {
+          report_failure(*job, fmt::format("cannot start compiler: {}", e.what()));
+          stop_launching = !options_.keep_going;
+          continue;
+        }
+        slot_busy[static_cast<std::size_t>(slot)] = true;
+        g_running_pids[slot] = pid;
+        running.emplace(pid, Running{job, slot, start, started_unix,
+                                     std::chrono::duration<double>(start - batch_start_).count()});
+      }
+      if (running.empty()) break;
+      const auto waited = wait_child(-1, stop_requested);
+      if (!waited) {
+        if (stop_requested()) {
+          // A child started just as the signal came may have missed the handler's SIGTERM.
+          for (const auto& [pid, r] : running) ::kill(pid, SIGTERM);
+          continue;
+        }
+        break;
+      }
+      const auto it = running.find(waited->first);
+      if (it == running.end()) continue;
+      const Running r = it->second;
+      running.erase(it);
+      g_running_pids[r.slot] = 0;
+      slot_busy[static_cast<std::size_t>(r.slot)] = false;
+      finish(r, waited->second, std::chrono::duration<double>(Clock::now() - r.start).count());
+    }
+    not_started_ = queue.size() - next;
+    return conclude();
+  }
+
+ private:
+  void load_previous(const fs::path& dir) {
+    // --previous may name the very directory being replaced; it has been moved aside by now.
+    std::error_code ec;
+    fs::path source = dir;
+    if (!output_.set_aside().empty() && fs::weakly_canonical(dir, ec) == output_.dir()) source = output_.set_aside();
+    try {
+      previous_.emplace(source);
+    } catch (const std::exception& e) {
+      std::fputs(fmt::format("nixcc batch: warning: {}; compiling every unit\n", e.what()).c_str(), stderr);
+    }
+  }
+
+  bool try_reuse(Job& job) {
+    if (!previous_) return false;
+    const CompileRecord* prev = previous_->find(job.unit->object);
+    if (!prev || prev->args_hash != job.args_hash || prev->compiler_id != job.compiler_id) return false;
+    const auto start = Clock::now();
+    const double started_unix = unix_now();
+    const auto headers = absolute_headers(prev->headers, manifest_.source_root);
+    const auto inputs = hash_inputs(job.compiler_id, job.args_hash, job.source, headers, manifest_.source_root, &hash_cache_);
+    if (inputs.value.empty() || inputs.value != prev->input_hash) return false;
+    std::error_code ec;
+    fs::copy_file(previous_->object_path(job.unit->object), job.object, fs::copy_options::overwrite_existing, ec);
+    if (ec) return false;
+    // Store files are read-only; the copy in this output must be an ordinary file again.
+    fs::permissions(job.object, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add, ec);
+
+    CompileRecord record = base_record(job, started_unix, std::chrono::duration<double>(Clock::now() - start).count());
+    record.input_hash = inputs.value;
+    for (const auto& h : inputs.headers) record.headers.push_back({h.path, h.hash});
+    record.reused = true;
+    record.start_offset_s = std::chrono::duration<double>(start - batch_start_).count();
+    record.original_wall_s = prev->original_wall_s.value_or(prev->wall_s);
+    record.original_cpu_s = prev->original_cpu_s.value_or(prev->user_s + prev->sys_s);
+    db_->record_compile(build_, record);
+    ++reused_;
+    progress(fmt::format("{} reused", job.unit->source));
+    return true;
+  }
+
+  CompileRecord base_record(const Job& job, double started_unix, double wall_s) const {
+    CompileRecord record;
+    record.source = job.unit->source;
+    record.object = job.unit->object;
+    record.directory = relative_if_under(job.cwd, manifest_.source_root);
+    record.language = job.language;
+    record.compiler = job.compiler.string();
+    record.compiler_id = job.compiler_id;
+    record.started_at = started_unix;
+    record.wall_s = wall_s;
+    record.args_hash = job.args_hash;
+    return record;
+  }
+
+  void finish(const Running& r, const ChildUsage& usage, double wall_s) {
+    const Job& job = *r.job;
+    CompileRecord record = base_record(job, r.started_unix, wall_s);
+    record.user_s = usage.user_s;
+    record.sys_s = usage.sys_s;
+    record.max_rss_kb = usage.max_rss_kb;
+    record.exit_status = usage.exit_status;
+    record.worker = r.slot;
+    record.start_offset_s = r.offset;
+    std::error_code ec;
+    if (usage.exit_status == 0 && fs::exists(job.depfile, ec)) {
+      std::vector<fs::path> headers;
+      for (const auto& dep : parse_depfile(read_file(job.depfile))) {
+        auto path = absolute_from(job.cwd, dep);
+        if (path != job.source) headers.push_back(std::move(path));
+      }
+      const auto inputs = hash_inputs(job.compiler_id, job.args_hash, job.source, headers, manifest_.source_root, &hash_cache_);
+      record.input_hash = inputs.value;
+      for (const auto& h : inputs.headers) record.headers.push_back({h.path, h.hash});
+    }
+    db_->record_compile(build_, record);
+
+    const std::string out = read_file(job.out_log);
+    const std::string err = read_file(job.err_log);
+    if (usage.exit_status == 0) {
+      ++compiled_;
+      progress(fmt::format("{} {:.1f}s", job.unit->source, wall_s));
+    } else {
+      failed_.push_back(job.unit->source);
+      progress(fmt::format("FAILED {} (exit {}) {:.1f}s", job.unit->source, usage.exit_status, wall_s));
+      std::fputs((command_line(job) + "\n").c_str(), stdout);
+    }
+    std::fputs(out.c_str(), stdout);
+    std::fflush(stdout);
+    std::fputs(err.c_str(), stderr);
+    std::fflush(stderr);
+  }
+
+  void report_failure(const Job& job, const std::string& why) {
+    failed_.push_back(job.unit->source);
+    progress(fmt::format("FAILED {}: {}", job.unit->source, why));
+  }
+
+  std::string command_line(const Job& job) const {
+    std::string line = fmt::format("  (cd {} && {}", job.cwd.string(), job.compiler.string());
+    for (const auto& a : job.args) line += " " + a;
+    return line + ")";
+  }
+
+  void progress(const std::string& what) {
+    ++finished_;
+    std::fputs(fmt::format("[{}/{}] {}\n", finished_, jobs_.size(), what).c_str(), stdout);
+    std::fflush(stdout);
+  }
+
+  int conclude() {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - batch_start_).count();
+    if (stop_requested()) {
+      db_.reset();
+      output_.abandon();
+      std::fputs(fmt::format("nixcc batch: interrupted by signal {}; {} left incomplete\n", static_cast<int>(g_stop_signal),
+                             output_.dir().string()).c_str(), stderr);
+      ChildUsage as_signal;
+      as_signal.term_signal = g_stop_signal;
+      as_signal.exit_status = 128 + g_stop_signal;
+      exit_like(as_signal);
+    }
+    if (!failed_.empty()) {
+      db_.reset();
+      output_.abandon();
+      std::string names;
+      for (const auto& f : failed_) names += (names.empty() ? "" : ", ") + f;
+      std::fputs(fmt::format("nixcc batch: {}: {} of {} failed: {}{}\n", manifest_.name, failed_.size(), jobs_.size(), names,
+                             not_started_ ? fmt::format(" ({} not started)", not_started_) : "").c_str(),
+                 stderr);
+      return 1;
+    }
+    db_->finish_build(build_.id, unix_now());
+    db_->make_self_contained();
+    db_.reset();
+    output_.commit();
+    std::fputs(fmt::format("nixcc batch: {}: {} units, {} compiled, {} reused, {:.2f}s on {} jobs\n", manifest_.name,
+                           jobs_.size(), compiled_, reused_, elapsed, options_.jobs).c_str(),
+               stdout);
+    return 0;
+  }
+
+  const BatchOptions& options_;
+  const BatchManifest& manifest_;
+  BatchOutput output_;
+  ScratchDir scratch_;
+  Clock::time_point batch_start_;
+  double batch_start_unix_;
+  std::optional<PreviousOutput> previous_;
+  std::map<std::string, std::pair<fs::path, HashHex>> compilers_;
+  std::vector<Job> jobs_;
+  std::optional<TimingDb> db_;
+  BuildRecord build_;
+  FileHashCache hash_cache_;
+  std::size_t finished_ = 0, compiled_ = 0, reused_ = 0, not_started_ = 0;
+  std::vector<std::string> failed_;
+};
+
+}  // namespace
+
+int run_batch(const BatchOptions& options) {
+  if (options.jobs < 1 || options.jobs > kMaxJobs) {
+    throw std::runtime_error(fmt::format("--jobs must be between 1 and {}", kMaxJobs));
+  }
+  const BatchManifest manifest = read_batch_manifest(options.manifest);
+  BatchRun run(options, manifest);
+  return run.run();
+}
+
+}  // namespace nixcc
