@@ -88,6 +88,7 @@ std::string Statement::column_text(int index) const {
 
 double Statement::column_double(int index) const { return sqlite3_column_double(stmt_.get(), index); }
 std::int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_.get(), index); }
+int Statement::column_type(int index) const { return sqlite3_column_type(stmt_.get(), index); }
 bool Statement::column_is_null(int index) const { return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL; }
 
 Transaction::Transaction(Connection& conn) : conn_(conn) { conn_.exec("BEGIN IMMEDIATE"); }

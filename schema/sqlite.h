@@ -71,6 +71,7 @@ class Statement {
   double column_double(int index) const;
   std::int64_t column_int(int index) const;
   bool column_is_null(int index) const;
+  int column_type(int index) const;
 
  private:
   struct Finalizer {

@@ -274,6 +274,62 @@ void TimingDb::make_self_contained() {
   stmt.step();
 }
 
+std::int64_t TimingDb::merge_from(TimingDb& other) {
+  static constexpr const char* kBuildColumns = "id, kind, base_dir, started_at, host, finished_at, jobs, name";
+  static constexpr const char* kCompileColumns =
+      "source, object, directory, language, compiler, compiler_id, started_at, wall_s, user_s, sys_s, max_rss_kb, "
+      "exit_status, args_hash, input_hash, worker, start_offset_s, reused, original_wall_s, original_cpu_s";
+  constexpr int kBuildColumnCount = 8;
+  constexpr int kCompileColumnCount = 19;
+
+  sqlite::Transaction tx(conn_);
+  auto read_builds = other.conn_.prepare(fmt::format("SELECT {} FROM builds ORDER BY rowid", kBuildColumns));
+  auto insert_build = conn_.prepare(fmt::format("INSERT OR IGNORE INTO builds({}) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                                kBuildColumns));
+  auto read_compiles = other.conn_.prepare(
+      fmt::format("SELECT id, {} FROM compiles WHERE build_id = ?1 ORDER BY id", kCompileColumns));
+  auto insert_compile = conn_.prepare(fmt::format(
+      "INSERT INTO compiles(build_id, {}) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+      "?16, ?17, ?18, ?19, ?20)",
+      kCompileColumns));
+  auto read_headers = other.conn_.prepare("SELECT path, hash FROM headers WHERE compile_id = ?1");
+  auto insert_header = conn_.prepare("INSERT INTO headers(compile_id, path, hash) VALUES(?1, ?2, ?3)");
+
+  // Copies column `from` of a row into parameter `to`, keeping its SQLite type.
+  auto copy_value = [](const sqlite::Statement& src, int from, sqlite::Statement& dst, int to) {
+    switch (src.column_type(from)) {
+      case SQLITE_NULL: dst.bind_null(to); break;
+      case SQLITE_INTEGER: dst.bind(to, src.column_int(from)); break;
+      case SQLITE_FLOAT: dst.bind(to, src.column_double(from)); break;
+      default: dst.bind(to, src.column_text(from));
+    }
+  };
+
+  std::int64_t added = 0;
+  while (read_builds.step()) {
+    for (int i = 0; i < kBuildColumnCount; ++i) copy_value(read_builds, i, insert_build, i + 1);
+    insert_build.run();
+    if (conn_.changes() == 0) continue;  // already merged
+    const std::string build_id = read_builds.column_text(0);
+    read_compiles.bind(1, build_id);
+    while (read_compiles.step()) {
+      insert_compile.bind(1, build_id);
+      for (int i = 0; i < kCompileColumnCount; ++i) copy_value(read_compiles, i + 1, insert_compile, i + 2);
+      insert_compile.run();
+      const auto new_id = conn_.last_insert_rowid();
+      ++added;
+      read_headers.bind(1, read_compiles.column_int(0));
+      while (read_headers.step()) {
+        insert_header.bind(1, new_id).bind(2, read_headers.column_text(0)).bind(3, read_headers.column_text(1)).run();
+      }
+      read_headers.reset();
+    }
+    read_compiles.reset();
+  }
+  tx.commit();
+  return added;
+}
+
 void TimingDb::clear() {
   sqlite::Transaction tx(conn_);
   conn_.exec("DELETE FROM headers; DELETE FROM compiles; DELETE FROM builds;");

@@ -126,6 +126,11 @@ class TimingDb {
   /// one self-contained file that can be read from a read-only directory such as the Nix store.
   void make_self_contained();
 
+  /// Copies every build, compile and header of `other` into this database in one transaction; a build
+  /// whose id is already here is skipped, so merging the same input twice adds nothing.
+  /// Returns the number of compiles added.
+  std::int64_t merge_from(TimingDb& other);
+
   /// Deletes every build, compile and header row (ccache's -z); the schema stays.
   void clear();
 

@@ -11,6 +11,7 @@
 
 #include "batch_command.h"
 #include "launcher.h"
+#include "merge_command.h"
 #include "stats_command.h"
 
 namespace {
@@ -23,6 +24,7 @@ struct Command {
 // Adding a command is one line here and one add_*_command function in its own file.
 constexpr std::array kCommands = std::to_array<Command>({
     {"batch", nixcc::add_batch_command},
+    {"merge", nixcc::add_merge_command},
     {"stats", nixcc::add_stats_command},
     {"zero", nixcc::add_zero_command},
 });
