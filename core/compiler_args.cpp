@@ -26,8 +26,9 @@ bool expand_response_files(std::span<const std::string> in, const fs::path& cwd,
     }
     fs::path file = arg.substr(1);
     if (file.is_relative()) file = cwd / file;
+    std::error_code ec;
     std::ifstream stream(file, std::ios::binary);
-    if (!stream || depth >= kMaxResponseDepth) {
+    if (!stream || fs::is_directory(file, ec) || depth >= kMaxResponseDepth) {  // a directory opens, reads nothing
       unreadable = arg;
       return false;
     }
@@ -165,7 +166,8 @@ CompilerArgs classify_compiler_args(std::span<const std::string> input, const fs
 
     std::string_view name = arg;
     std::optional<std::string> value;
-    std::size_t value_index = i;  // where the value lives, for dropping
+    const std::size_t option_index = i;  // i moves on to a separate value below
+    std::size_t value_index = i;         // where the value lives, for dropping
     const CompilerOption* option = find_option(name);
     if (!option && arg.starts_with("--")) {
       if (const auto eq = arg.find('='); eq != std::string::npos) {
@@ -189,7 +191,7 @@ CompilerArgs classify_compiler_args(std::span<const std::string> input, const fs
     if (flags & kNotACompile) not_a_compile = option->name;
     if (flags & kDependencyOutput) {
       result.has_dependency_options = true;
-      drop[i] = true;
+      drop[option_index] = true;
       drop[value_index] = true;
     }
     if (option->name == "-MD" || option->name == "-MMD") {
@@ -200,7 +202,7 @@ CompilerArgs classify_compiler_args(std::span<const std::string> input, const fs
     } else if ((option->name == "-o" || option->name == "--output") && value) {
       result.object = *value;
       result.has_output = true;
-      drop[i] = true;
+      drop[option_index] = true;
       drop[value_index] = true;
     } else if (option->name == "-x" && value) {
       explicit_language = *value;
@@ -240,6 +242,7 @@ CompilerArgs classify_compiler_args(std::span<const std::string> input, const fs
 
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (drop[i]) continue;
+    if (i == result.source_index) result.hashed_source_index = result.hashed_args.size();
     result.hashed_args.push_back(i == result.source_index ? std::string(kSourcePlaceholder) : args[i]);
   }
   return result;

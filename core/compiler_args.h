@@ -34,6 +34,7 @@ struct CompilerArgs {
   /// The arguments that decide the object's contents: output and depfile options dropped, the source
   /// replaced by a placeholder. Hashing these identifies "the same compile" across object paths.
   std::vector<std::string> hashed_args;
+  std::size_t hashed_source_index = 0;  // position of the placeholder in hashed_args
 };
 
 /// Classifies `args` (the compiler's arguments, not the compiler). Response files are read

@@ -1,6 +1,10 @@
 #include "depfile.h"
 
+#include <fstream>
+#include <sstream>
 #include <unordered_set>
+
+#include "paths.h"
 
 namespace nixcc {
 
@@ -60,6 +64,21 @@ std::vector<std::string> parse_depfile(std::string_view text) {
   }
   finish_word();
   return prerequisites;
+}
+
+std::optional<std::vector<std::filesystem::path>> read_depfile_headers(const std::filesystem::path& depfile,
+                                                                       const std::filesystem::path& cwd,
+                                                                       const std::filesystem::path& source) {
+  std::ifstream in(depfile, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  std::vector<std::filesystem::path> headers;
+  for (const auto& dep : parse_depfile(text.str())) {
+    auto path = absolute_from(cwd, dep);
+    if (path != source) headers.push_back(std::move(path));
+  }
+  return headers;
 }
 
 }  // namespace nixcc

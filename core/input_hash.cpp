@@ -68,4 +68,17 @@ InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, cons
   return result;
 }
 
+std::optional<InputHash> rehash_if_unchanged(const HashHex& previous_input_hash,
+                                             std::span<const HashedFile> previous_headers, const HashHex& compiler_id,
+                                             const HashHex& args_hash, const fs::path& source, const fs::path& base,
+                                             FileHashCache& cache) {
+  if (previous_input_hash.empty()) return std::nullopt;
+  std::vector<fs::path> headers;
+  headers.reserve(previous_headers.size());
+  for (const auto& h : previous_headers) headers.push_back(absolute_from(base, h.path));
+  auto inputs = hash_inputs(compiler_id, args_hash, source, headers, base, &cache);
+  if (inputs.value != previous_input_hash) return std::nullopt;
+  return inputs;
+}
+
 }  // namespace nixcc

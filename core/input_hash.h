@@ -2,6 +2,7 @@
 // The input hash: what decides a compile's object. Equal hashes mean the object can be reused.
 
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,5 +39,14 @@ struct InputHash {
 InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, const std::filesystem::path& source,
                       std::span<const std::filesystem::path> headers, const std::filesystem::path& base,
                       FileHashCache* cache = nullptr);
+
+/// Whether an earlier compile's inputs are unchanged today: same compiler and arguments, and hashing
+/// the source and the headers it recorded (names relative to `base`) gives its input hash again.
+/// Returns the fresh hash, with its header list, when they match.
+std::optional<InputHash> rehash_if_unchanged(const HashHex& previous_input_hash,
+                                             std::span<const HashedFile> previous_headers,
+                                             const HashHex& compiler_id, const HashHex& args_hash,
+                                             const std::filesystem::path& source, const std::filesystem::path& base,
+                                             FileHashCache& cache);
 
 }  // namespace nixcc

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "input_hash.h"
 #include "sqlite.h"
 
 namespace nixcc {
@@ -26,10 +27,8 @@ struct BuildRecord {
   std::optional<int> jobs;
 };
 
-struct HeaderRecord {
-  std::string path;
-  std::string hash;
-};
+/// A header a compile read: its name (relative to the build's base where under it) and XXH3-128.
+using HeaderRecord = HashedFile;
 
 struct CompileRecord {
   std::string source;

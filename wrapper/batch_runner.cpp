@@ -24,6 +24,7 @@
 #include "host.h"
 #include "input_hash.h"
 #include "paths.h"
+#include "process_pool.h"
 #include "timing_db.h"
 
 namespace nixcc {
@@ -33,15 +34,11 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 // Signal handling: the handler forwards SIGTERM to every running compiler and asks the loop to stop.
-constexpr int kMaxJobs = 512;
 volatile sig_atomic_t g_stop_signal = 0;
-volatile sig_atomic_t g_running_pids[kMaxJobs] = {};
 
 void on_stop_signal(int sig) {
   g_stop_signal = sig;
-  for (int i = 0; i < kMaxJobs; ++i) {
-    if (g_running_pids[i] > 0) ::kill(g_running_pids[i], SIGTERM);
-  }
+  ProcessPool::signal_all_children(SIGTERM);
 }
 
 bool stop_requested() { return g_stop_signal != 0; }
@@ -87,14 +84,8 @@ struct Job {
   double cost = 0;
   fs::path object;  // absolute, in the output directory
   fs::path depfile, out_log, err_log;
-};
-
-struct Running {
-  Job* job;
-  int slot;
-  Clock::time_point start;
-  double started_unix;
-  double offset;
+  double started_unix = 0;    // set when it starts
+  double start_offset_s = 0;  // seconds after the batch started
 };
 
 std::string read_file(const fs::path& path) {
@@ -143,6 +134,8 @@ Job prepare_job(const BatchManifest& manifest, const BatchUnit& unit, std::size_
   job.cwd = absolute_from(manifest.source_root, substitute_source_root(unit.directory, root));
   std::error_code ec;
   if (!fs::is_regular_file(job.source, ec)) throw std::runtime_error(fmt::format("{}: no such source file {}", where(), job.source.string()));
+  // CMake compiles in a target's build folder, which a batch's copy of the tree may not hold.
+  if (!fs::is_directory(job.cwd, ec)) fs::create_directories(job.cwd, ec);
   if (!fs::is_directory(job.cwd, ec)) throw std::runtime_error(fmt::format("{}: no such directory {}", where(), job.cwd.string()));
 
   std::vector<std::string> user_args;
@@ -184,13 +177,6 @@ Job prepare_job(const BatchManifest& manifest, const BatchUnit& unit, std::size_
   return job;
 }
 
-std::vector<fs::path> absolute_headers(const std::vector<HeaderRecord>& headers, const fs::path& root) {
-  std::vector<fs::path> out;
-  out.reserve(headers.size());
-  for (const auto& h : headers) out.push_back(absolute_from(root, h.path));
-  return out;
-}
-
 class BatchRun {
  public:
   BatchRun(const BatchOptions& options, const BatchManifest& manifest)
@@ -222,47 +208,31 @@ class BatchRun {
     std::stable_sort(queue.begin(), queue.end(), [](const Job* a, const Job* b) { return a->cost > b->cost; });
 
     install_stop_handlers();
-    std::vector<bool> slot_busy(static_cast<std::size_t>(options_.jobs), false);
-    std::map<pid_t, Running> running;
+    ProcessPool pool(options_.jobs);
     std::size_t next = 0;
     bool stop_launching = false;
-    while (next < queue.size() || !running.empty()) {
+    while (next < queue.size() || pool.running() > 0) {
       stop_launching = stop_launching || stop_requested() || (!failed_.empty() && !options_.keep_going);
-      while (!stop_launching && next < queue.size() && running.size() < slot_busy.size()) {
-        const int slot = static_cast<int>(std::find(slot_busy.begin(), slot_busy.end(), false) - slot_busy.begin());
+      while (!stop_launching && next < queue.size() && pool.has_free_slot()) {
         Job* job = queue[next++];
-        const auto start = Clock::now();
-        const double started_unix = unix_now();
-        pid_t pid;
+        const auto offset = std::chrono::duration<double>(Clock::now() - batch_start_).count();
         try {
-          pid = spawn_child(job->compiler, job->args, job->cwd, {job->out_log, job->err_log});
+          pool.start(job->index, job->compiler, job->args, job->cwd, {job->out_log, job->err_log});
+          job->started_unix = unix_now();
+          job->start_offset_s = offset;
         } catch (const std::exception& e) {
           report_failure(*job, fmt::format("cannot start compiler: {}", e.what()));
           stop_launching = !options_.keep_going;
-          continue;
         }
-        slot_busy[static_cast<std::size_t>(slot)] = true;
-        g_running_pids[slot] = pid;
-        running.emplace(pid, Running{job, slot, start, started_unix,
-                                     std::chrono::duration<double>(start - batch_start_).count()});
       }
-      if (running.empty()) break;
-      const auto waited = wait_child(-1, stop_requested);
-      if (!waited) {
-        if (stop_requested()) {
-          // A child started just as the signal came may have missed the handler's SIGTERM.
-          for (const auto& [pid, r] : running) ::kill(pid, SIGTERM);
-          continue;
-        }
-        break;
+      if (pool.running() == 0) break;
+      const auto finished = pool.wait_any(stop_requested);
+      if (!finished) {
+        // A child started just as the signal came may have missed the handler's SIGTERM.
+        if (stop_requested()) ProcessPool::signal_all_children(SIGTERM);
+        continue;
       }
-      const auto it = running.find(waited->first);
-      if (it == running.end()) continue;
-      const Running r = it->second;
-      running.erase(it);
-      g_running_pids[r.slot] = 0;
-      slot_busy[static_cast<std::size_t>(r.slot)] = false;
-      finish(r, waited->second, std::chrono::duration<double>(Clock::now() - r.start).count());
+      finish(jobs_[finished->tag], *finished);
     }
     not_started_ = queue.size() - next;
     return conclude();
@@ -287,9 +257,9 @@ class BatchRun {
     if (!prev || prev->args_hash != job.args_hash || prev->compiler_id != job.compiler_id) return false;
     const auto start = Clock::now();
     const double started_unix = unix_now();
-    const auto headers = absolute_headers(prev->headers, manifest_.source_root);
-    const auto inputs = hash_inputs(job.compiler_id, job.args_hash, job.source, headers, manifest_.source_root, &hash_cache_);
-    if (inputs.value.empty() || inputs.value != prev->input_hash) return false;
+    const auto inputs = rehash_if_unchanged(prev->input_hash, prev->headers, job.compiler_id, job.args_hash, job.source,
+                                            manifest_.source_root, hash_cache_);
+    if (!inputs) return false;
     std::error_code ec;
     fs::copy_file(previous_->object_path(job.unit->object), job.object, fs::copy_options::overwrite_existing, ec);
     if (ec) return false;
@@ -297,8 +267,8 @@ class BatchRun {
     fs::permissions(job.object, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add, ec);
 
     CompileRecord record = base_record(job, started_unix, std::chrono::duration<double>(Clock::now() - start).count());
-    record.input_hash = inputs.value;
-    for (const auto& h : inputs.headers) record.headers.push_back({h.path, h.hash});
+    record.input_hash = inputs->value;
+    record.headers = inputs->headers;
     record.reused = true;
     record.start_offset_s = std::chrono::duration<double>(start - batch_start_).count();
     record.original_wall_s = prev->original_wall_s.value_or(prev->wall_s);
@@ -323,25 +293,24 @@ class BatchRun {
     return record;
   }
 
-  void finish(const Running& r, const ChildUsage& usage, double wall_s) {
-    const Job& job = *r.job;
-    CompileRecord record = base_record(job, r.started_unix, wall_s);
+  void finish(const Job& job, const ProcessPool::Finished& done) {
+    const ChildUsage& usage = done.usage;
+    const double wall_s = done.wall_s;
+    CompileRecord record = base_record(job, job.started_unix, wall_s);
     record.user_s = usage.user_s;
     record.sys_s = usage.sys_s;
     record.max_rss_kb = usage.max_rss_kb;
     record.exit_status = usage.exit_status;
-    record.worker = r.slot;
-    record.start_offset_s = r.offset;
+    record.worker = done.slot;
+    record.start_offset_s = job.start_offset_s;
     std::error_code ec;
-    if (usage.exit_status == 0 && fs::exists(job.depfile, ec)) {
-      std::vector<fs::path> headers;
-      for (const auto& dep : parse_depfile(read_file(job.depfile))) {
-        auto path = absolute_from(job.cwd, dep);
-        if (path != job.source) headers.push_back(std::move(path));
+    if (usage.exit_status == 0) {
+      // No depfile (a compiler that ignores -MD) leaves the input hash empty: such a unit is never reused.
+      if (const auto headers = read_depfile_headers(job.depfile, job.cwd, job.source)) {
+        const auto inputs = hash_inputs(job.compiler_id, job.args_hash, job.source, *headers, manifest_.source_root, &hash_cache_);
+        record.input_hash = inputs.value;
+        record.headers = inputs.headers;
       }
-      const auto inputs = hash_inputs(job.compiler_id, job.args_hash, job.source, headers, manifest_.source_root, &hash_cache_);
-      record.input_hash = inputs.value;
-      for (const auto& h : inputs.headers) record.headers.push_back({h.path, h.hash});
     }
     db_->record_compile(build_, record);
 
@@ -429,8 +398,8 @@ class BatchRun {
 }  // namespace
 
 int run_batch(const BatchOptions& options) {
-  if (options.jobs < 1 || options.jobs > kMaxJobs) {
-    throw std::runtime_error(fmt::format("--jobs must be between 1 and {}", kMaxJobs));
+  if (options.jobs < 1 || options.jobs > ProcessPool::kMaxSlots) {
+    throw std::runtime_error(fmt::format("--jobs must be between 1 and {}", ProcessPool::kMaxSlots));
   }
   const BatchManifest manifest = read_batch_manifest(options.manifest);
   BatchRun run(options, manifest);

@@ -90,19 +90,6 @@ class TempDepfile {
   std::string path_;
 };
 
-std::vector<fs::path> read_headers(const fs::path& depfile, const fs::path& cwd, const fs::path& source) {
-  std::ifstream in(depfile, std::ios::binary);
-  if (!in) return {};
-  std::stringstream text;
-  text << in.rdbuf();
-  std::vector<fs::path> headers;
-  for (const auto& dep : parse_depfile(text.str())) {
-    auto path = absolute_from(cwd, dep);
-    if (path != source) headers.push_back(std::move(path));
-  }
-  return headers;
-}
-
 struct LaunchedCompile {
   fs::path compiler;       // what runs: the compiler, or ccache in front of it
   fs::path real_compiler;  // what compiles: for identity and the depfile flags
@@ -118,10 +105,11 @@ void record(const LaunchedCompile& launch, const CompilerArgs& args, const fs::p
 
   CompileRecord compile;
   if (usage.exit_status == 0) {
-    const auto headers = read_headers(depfile, cwd, source);
-    const auto inputs = hash_inputs(compiler_id, args_hash, source, headers, dirs.source_dir);
-    compile.input_hash = inputs.value;
-    for (const auto& h : inputs.headers) compile.headers.push_back({h.path, h.hash});
+    if (const auto headers = read_depfile_headers(depfile, cwd, source)) {
+      const auto inputs = hash_inputs(compiler_id, args_hash, source, *headers, dirs.source_dir);
+      compile.input_hash = inputs.value;
+      compile.headers = inputs.headers;
+    }
   }
   compile.source = relative_if_under(source, dirs.source_dir);
   compile.object = relative_if_under(absolute_from(cwd, args.object), dirs.build_dir);
