@@ -4,13 +4,14 @@
 
 namespace nixcc::sqlite {
 
-Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms) : path_(path) {
+Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms, const std::string& label)
+    : path_(label.empty() ? path : label) {
   sqlite3* raw = nullptr;
   const int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   db_.reset(raw);
   if (rc != SQLITE_OK) {
-    throw DbError(fmt::format("{}: cannot open database: {}", path,
+    throw DbError(fmt::format("{}: cannot open database: {}", path_,
                               raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   }
   sqlite3_extended_result_codes(raw, 1);

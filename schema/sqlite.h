@@ -23,8 +23,9 @@ class Statement;
 class Connection {
  public:
   enum class Mode { ReadWrite, ReadOnly };
-  /// Opens (and with ReadWrite creates) `path`; `busy_timeout_ms` applies to every lock wait.
-  Connection(const std::string& path, Mode mode, int busy_timeout_ms);
+  /// Opens (and with ReadWrite creates) `path`; `busy_timeout_ms` applies to every lock wait. Messages
+  /// name `label` when given (an in-memory copy names the file it copies), else `path`.
+  Connection(const std::string& path, Mode mode, int busy_timeout_ms, const std::string& label = "");
 
   /// Runs one or more statements that return no rows.
   void exec(std::string_view sql);

@@ -48,7 +48,7 @@ sqlite::Connection open_connection(const fs::path& path, TimingDb::Access access
 
 // Copies a read-only database into memory so an older schema can be migrated without writing the file.
 sqlite::Connection in_memory_copy(sqlite::Connection& source) {
-  sqlite::Connection copy(":memory:", sqlite::Connection::Mode::ReadWrite, TimingDb::kBusyTimeoutMs);
+  sqlite::Connection copy(":memory:", sqlite::Connection::Mode::ReadWrite, TimingDb::kBusyTimeoutMs, source.path());
   sqlite3_backup* backup = sqlite3_backup_init(copy.handle(), "main", source.handle(), "main");
   if (!backup) copy.check(sqlite3_errcode(copy.handle()), "copy for reading");
   sqlite3_backup_step(backup, -1);
@@ -84,6 +84,8 @@ void bind_selection(sqlite::Statement& stmt, int index, const BuildSelection& bu
 
 TimingDb::TimingDb(const fs::path& path, Access access) : conn_(open_connection(path, access)) {
   if (access == Access::ReadWrite) {
+    // Refuse a newer schema before touching the file (configure_for_writing switches it to WAL).
+    if (schema_version() > latest_version()) migrate();
     configure_for_writing();
     migrate();
     return;
@@ -261,6 +263,18 @@ std::vector<CompileRecord> TimingDb::successful_compiles() {
     while (headers.step()) row.headers.push_back({headers.column_text(0), headers.column_text(1)});
     headers.reset();
     rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<CostSample> TimingDb::cost_samples() {
+  auto stmt = conn_.prepare(
+      "SELECT c.source, c.object, b.base_dir, b.kind, coalesce(c.original_wall_s, c.wall_s), c.started_at "
+      "FROM compiles c JOIN builds b ON b.id = c.build_id WHERE c.exit_status = 0 ORDER BY c.started_at, c.id");
+  std::vector<CostSample> rows;
+  while (stmt.step()) {
+    rows.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2), stmt.column_text(3),
+                    stmt.column_double(4), stmt.column_double(5)});
   }
   return rows;
 }

@@ -88,6 +88,16 @@ struct Totals {
   std::int64_t reused = 0;
 };
 
+/// One measured compile, for the planner's cost model.
+struct CostSample {
+  std::string source;    // as recorded
+  std::string object;
+  std::string base_dir;  // of its build
+  std::string kind;      // of its build: "launcher" or "batch"
+  double wall_s = 0;     // the original compile's time when the object was reused
+  double started_at = 0;
+};
+
 /// Which builds a query covers: one build id, or every build when empty.
 using BuildSelection = std::optional<std::string>;
 
@@ -118,6 +128,9 @@ class TimingDb {
   std::vector<HeaderRecord> headers_of(std::int64_t compile_id);
   /// Every successful compile of every build, with its header list: what a rebuild may reuse.
   std::vector<CompileRecord> successful_compiles();
+
+  /// Every successful compile's time, oldest first.
+  std::vector<CostSample> cost_samples();
 
   /// Records the end of a batch build.
   void finish_build(const std::string& id, double finished_at);

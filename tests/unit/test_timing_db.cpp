@@ -1,0 +1,461 @@
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "schema_migrations.h"
+#include "temp_dir.h"
+#include "timing_db.h"
+
+namespace fs = std::filesystem;
+using nixcc::DbError;
+using nixcc::TimingDb;
+using nixcc::test::read_file;
+using nixcc::test::TempDir;
+using nixcc::test::write_file;
+
+namespace {
+
+// The SQLite C API directly, so tests see the file as any other reader would.
+class RawDb {
+ public:
+  explicit RawDb(const fs::path& path) {
+    const int rc = sqlite3_open(path.c_str(), &db_);
+    INFO(path.string());
+    REQUIRE(rc == SQLITE_OK);
+  }
+  ~RawDb() { sqlite3_close(db_); }
+  RawDb(const RawDb&) = delete;
+  RawDb& operator=(const RawDb&) = delete;
+
+  void exec(const std::string& sql) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    const std::string message = err ? err : "";
+    sqlite3_free(err);
+    INFO(sql << ": " << message);
+    REQUIRE(rc == SQLITE_OK);
+  }
+
+  // The first column of every row, as text.
+  std::vector<std::string> column(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    INFO(sql);
+    REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+    std::vector<std::string> values;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      const auto* text = sqlite3_column_text(stmt, 0);
+      values.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+    }
+    sqlite3_finalize(stmt);
+    return values;
+  }
+
+  std::string value(const std::string& sql) {
+    const auto values = column(sql);
+    REQUIRE(values.size() == 1);
+    return values.front();
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// A database as a nixcc understanding only the first `version` migrations would have left it, holding one
+// build, one compile and one header written with the columns of 001_initial.sql.
+void make_db_at_version(const fs::path& path, int version, bool wal = false) {
+  RawDb db(path);
+  if (wal) db.exec("PRAGMA journal_mode = WAL");
+  const auto& migrations = nixcc::schema_migrations();
+  REQUIRE(version <= static_cast<int>(migrations.size()));
+  for (int i = 0; i < version; ++i) db.exec(std::string(migrations[static_cast<std::size_t>(i)].sql));
+  db.exec(fmt::format("PRAGMA user_version = {}", version));
+  if (version == 0) return;
+  db.exec(
+      "INSERT INTO builds(id, kind, base_dir, started_at, host) VALUES('old', 'launcher', '/src', 1000.5, 'h');"
+      "INSERT INTO compiles(id, build_id, source, object, directory, language, compiler, compiler_id, started_at, "
+      "  wall_s, user_s, sys_s, max_rss_kb, exit_status, args_hash, input_hash) "
+      "VALUES(7, 'old', 'a.c', 'a.o', '/build', 'c', '/usr/bin/cc', 'cid', 1000.5, 2.5, 2.0, 0.25, 4096, 0, "
+      "  'ah', 'ih');"
+      "INSERT INTO headers(compile_id, path, hash) VALUES(7, 'a.h', 'hh');");
+}
+
+// Checks the row make_db_at_version wrote reads back through TimingDb.
+void check_old_rows(TimingDb& db) {
+  CHECK(db.has_build("old"));
+  const auto totals = db.totals(std::nullopt);
+  CHECK(totals.builds == 1);
+  CHECK(totals.compiles == 1);
+  CHECK(totals.wall_s == Approx(2.5));
+  CHECK(totals.cpu_s == Approx(2.25));
+  CHECK(totals.peak_rss_kb == 4096);
+  const auto rows = db.slowest(std::nullopt, nixcc::SlowestBy::Wall, 10);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].id == 7);
+  CHECK(rows[0].build_id == "old");
+  CHECK(rows[0].source == "a.c");
+  CHECK(rows[0].input_hash == "ih");
+  const auto headers = db.headers_of(7);
+  REQUIRE(headers.size() == 1);
+  CHECK(headers[0].path == "a.h");
+  CHECK(headers[0].hash == "hh");
+}
+
+nixcc::BuildRecord build_record(const std::string& id, double started_at) {
+  nixcc::BuildRecord build;
+  build.id = id;
+  build.kind = "launcher";
+  build.base_dir = "/src";
+  build.host = "host";
+  build.started_at = started_at;
+  return build;
+}
+
+nixcc::CompileRecord compile_record(const std::string& source, double wall, double user, double sys,
+                                    std::int64_t rss, int exit_status) {
+  nixcc::CompileRecord compile;
+  compile.source = source;
+  compile.object = source + ".o";
+  compile.directory = "/build";
+  compile.language = "c++";
+  compile.compiler = "/usr/bin/c++";
+  compile.compiler_id = "cid";
+  compile.started_at = 1000;
+  compile.wall_s = wall;
+  compile.user_s = user;
+  compile.sys_s = sys;
+  compile.max_rss_kb = rss;
+  compile.exit_status = exit_status;
+  compile.args_hash = "args";
+  compile.input_hash = "input-" + source;
+  return compile;
+}
+
+std::set<std::string> tables_of(const fs::path& path) {
+  RawDb raw(path);
+  const auto names = raw.column("SELECT name FROM sqlite_master WHERE type = 'table'");
+  return {names.begin(), names.end()};
+}
+
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const DbError& e) {
+    return e.what();
+  }
+  return "<no DbError>";
+}
+
+}  // namespace
+
+TEST_CASE("schema migrations are numbered from 1 without gaps", "[timing_db]") {
+  const auto& migrations = nixcc::schema_migrations();
+  REQUIRE_FALSE(migrations.empty());
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    CHECK(migrations[i].version == static_cast<int>(i) + 1);
+    CHECK_FALSE(migrations[i].sql.empty());
+  }
+  CHECK(TimingDb::latest_version() == static_cast<int>(migrations.size()));
+}
+
+TEST_CASE("a new database is created at the latest schema in WAL mode", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "new.sqlite";
+  {
+    TimingDb db(path);
+    CHECK(db.schema_version() == TimingDb::latest_version());
+    CHECK(db.path() == path.string());
+    CHECK(db.totals(std::nullopt).compiles == 0);
+    CHECK_FALSE(db.latest_build());
+  }
+  REQUIRE(fs::exists(path));
+  RawDb raw(path);
+  CHECK(raw.value("PRAGMA user_version") == std::to_string(TimingDb::latest_version()));
+  CHECK(raw.value("PRAGMA journal_mode") == "wal");
+  const auto tables = tables_of(path);
+  CHECK(tables.count("builds") == 1);
+  CHECK(tables.count("compiles") == 1);
+  CHECK(tables.count("headers") == 1);
+}
+
+TEST_CASE("an existing empty file is taken as a new database", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "empty.sqlite";
+  write_file(path, "");
+  {
+    TimingDb db(path);
+    CHECK(db.schema_version() == TimingDb::latest_version());
+  }
+  CHECK(fs::file_size(path) > 0);
+  CHECK(tables_of(path).count("compiles") == 1);
+}
+
+TEST_CASE("a SQLite database at version 0 migrates to the latest", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "v0.sqlite";
+  {
+    RawDb raw(path);
+    raw.exec("CREATE TABLE unrelated(x); DROP TABLE unrelated; PRAGMA user_version = 0");
+  }
+  REQUIRE(fs::file_size(path) > 0);
+  {
+    TimingDb db(path);
+    CHECK(db.schema_version() == TimingDb::latest_version());
+    db.record_compile(build_record("b", 1), compile_record("a.cpp", 1, 1, 0, 1, 0));
+    CHECK(db.totals(std::nullopt).compiles == 1);
+  }
+  RawDb raw(path);
+  CHECK(raw.value("PRAGMA user_version") == std::to_string(TimingDb::latest_version()));
+}
+
+TEST_CASE("a database at every earlier version migrates and keeps its rows", "[timing_db]") {
+  const int latest = TimingDb::latest_version();
+  for (int version = 1; version < latest; ++version) {
+    INFO("from version " << version);
+    TempDir dir;
+    const auto path = dir / "old.sqlite";
+    make_db_at_version(path, version);
+    {
+      TimingDb db(path);
+      CHECK(db.schema_version() == latest);
+      check_old_rows(db);
+      // New rows go in beside the old ones.
+      db.record_compile(build_record("new", 2000), compile_record("b.cpp", 1, 1, 0, 1, 0));
+      CHECK(db.totals(std::nullopt).compiles == 2);
+      CHECK(db.latest_build() == "new");
+    }
+    RawDb raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(latest));
+    CHECK(raw.value("SELECT count(*) FROM compiles") == "2");
+  }
+}
+
+TEST_CASE("opening a current database again changes nothing", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "db.sqlite";
+  make_db_at_version(path, TimingDb::latest_version());
+  TimingDb db(path);
+  CHECK(db.schema_version() == TimingDb::latest_version());
+  check_old_rows(db);
+}
+
+TEST_CASE("read-only open of a missing file names the path", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "missing.sqlite";
+  const auto message = error_of([&] { TimingDb db(path, TimingDb::Access::ReadOnly); });
+  CHECK(message.find(path.string()) != std::string::npos);
+  CHECK_FALSE(fs::exists(path));
+}
+
+TEST_CASE("read-only open of a directory throws", "[timing_db]") {
+  TempDir dir;
+  const auto message = error_of([&] { TimingDb db(dir.path(), TimingDb::Access::ReadOnly); });
+  CHECK(message.find(dir.path().string()) != std::string::npos);
+}
+
+TEST_CASE("opening a file that is not a database names the path", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "garbage.sqlite";
+  std::string garbage;
+  for (int i = 0; i < 200; ++i) garbage += "this is not an SQLite database, only text.\n";
+  write_file(path, garbage);
+
+  const auto read_only = error_of([&] { TimingDb db(path, TimingDb::Access::ReadOnly); });
+  CHECK(read_only.find(path.string()) != std::string::npos);
+  CHECK(read_only.find("not a database") != std::string::npos);
+
+  const auto read_write = error_of([&] { TimingDb db(path); });
+  CHECK(read_write.find(path.string()) != std::string::npos);
+  CHECK(read_file(path) == garbage);
+}
+
+TEST_CASE("read-only open of an older database leaves the file alone", "[timing_db]") {
+  const int latest = TimingDb::latest_version();
+  for (int version = 0; version < latest; ++version) {
+    for (const bool wal : {false, true}) {
+      INFO("version " << version << (wal ? ", WAL" : ", rollback journal"));
+      TempDir dir;
+      const auto path = dir / "old.sqlite";
+      make_db_at_version(path, version, wal);
+      const auto before = read_file(path);
+      {
+        TimingDb db(path, TimingDb::Access::ReadOnly);
+        CHECK(db.schema_version() == latest);
+        if (version > 0) {
+          check_old_rows(db);
+        } else {
+          CHECK(db.totals(std::nullopt).compiles == 0);
+          CHECK(db.builds().empty());
+        }
+      }
+      CHECK(read_file(path) == before);
+      RawDb raw(path);
+      CHECK(raw.value("PRAGMA user_version") == std::to_string(version));
+    }
+  }
+}
+
+TEST_CASE("read-only open of an empty file reads as an empty database", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "empty.sqlite";
+  write_file(path, "");
+  {
+    TimingDb db(path, TimingDb::Access::ReadOnly);
+    CHECK(db.totals(std::nullopt).compiles == 0);
+    CHECK_FALSE(db.latest_build());
+  }
+  CHECK(fs::file_size(path) == 0);
+}
+
+TEST_CASE("read-only open sees rows still in the write-ahead log", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "db.sqlite";
+  {
+    TimingDb db(path);
+    db.record_compile(build_record("b", 1), compile_record("a.cpp", 1.5, 1, 0.5, 10, 0));
+  }
+  const auto before = read_file(path);
+  TimingDb db(path, TimingDb::Access::ReadOnly);
+  CHECK(db.schema_version() == TimingDb::latest_version());
+  CHECK(db.totals(std::nullopt).compiles == 1);
+  CHECK(db.latest_build() == "b");
+  CHECK(read_file(path) == before);
+}
+
+TEST_CASE("a database newer than this nixcc is refused", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "future.sqlite";
+  make_db_at_version(path, TimingDb::latest_version());
+  {
+    RawDb raw(path);
+    raw.exec(fmt::format("PRAGMA user_version = {}", TimingDb::latest_version() + 1));
+  }
+  const auto before = read_file(path);
+  const auto read_only = error_of([&] { TimingDb db(path, TimingDb::Access::ReadOnly); });
+  CHECK(read_only.find(path.string()) != std::string::npos);
+  CHECK(read_only.find("newer") != std::string::npos);
+  CHECK(read_file(path) == before);
+
+  const auto read_write = error_of([&] { TimingDb db(path); });
+  CHECK(read_write.find(path.string()) != std::string::npos);
+  CHECK(read_write.find("newer") != std::string::npos);
+  RawDb raw(path);
+  CHECK(raw.value("PRAGMA user_version") == std::to_string(TimingDb::latest_version() + 1));
+}
+
+TEST_CASE("recorded compiles read back through every query", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "db.sqlite";
+  TimingDb db(path);
+  auto a = compile_record("a.cpp", 1.5, 1.0, 0.25, 1000, 0);
+  a.headers = {{"z.h", "hz"}, {"a.h", "ha"}};
+  db.record_compile(build_record("b1", 100), a);
+  db.record_compile(build_record("b1", 100), compile_record("b.cpp", 3.0, 0.5, 0.25, 3000, 1));
+  db.record_compile(build_record("b2", 200), compile_record("c.cpp", 2.0, 4.0, 1.0, 2000, 0));
+
+  const auto all = db.totals(std::nullopt);
+  CHECK(all.builds == 2);
+  CHECK(all.compiles == 3);
+  CHECK(all.failures == 1);
+  CHECK(all.wall_s == Approx(6.5));
+  CHECK(all.cpu_s == Approx(7.0));
+  CHECK(all.peak_rss_kb == 3000);
+
+  const auto b1 = db.totals(std::string("b1"));
+  CHECK(b1.builds == 1);
+  CHECK(b1.compiles == 2);
+  CHECK(b1.wall_s == Approx(4.5));
+  CHECK(db.totals(std::string("nope")).compiles == 0);
+
+  const auto by_wall = db.slowest(std::nullopt, nixcc::SlowestBy::Wall, 2);
+  REQUIRE(by_wall.size() == 2);
+  CHECK(by_wall[0].source == "b.cpp");
+  CHECK(by_wall[0].exit_status == 1);
+  CHECK(by_wall[1].source == "c.cpp");
+  const auto by_cpu = db.slowest(std::nullopt, nixcc::SlowestBy::Cpu, 10);
+  REQUIRE(by_cpu.size() == 3);
+  CHECK(by_cpu[0].source == "c.cpp");
+  CHECK(by_cpu[0].cpu_s == Approx(5.0));
+  CHECK(by_cpu[1].source == "a.cpp");
+  const auto in_b1 = db.slowest(std::string("b1"), nixcc::SlowestBy::Wall, 10);
+  REQUIRE(in_b1.size() == 2);
+  CHECK(in_b1[1].source == "a.cpp");
+  CHECK(in_b1[1].build_id == "b1");
+  CHECK(in_b1[1].object == "a.cpp.o");
+  CHECK(in_b1[1].max_rss_kb == 1000);
+  CHECK(in_b1[1].input_hash == "input-a.cpp");
+
+  const auto headers = db.headers_of(in_b1[1].id);
+  REQUIRE(headers.size() == 2);
+  CHECK(headers[0].path == "a.h");
+  CHECK(headers[0].hash == "ha");
+  CHECK(headers[1].path == "z.h");
+  CHECK(db.headers_of(in_b1[0].id).empty());
+
+  CHECK(db.latest_build() == "b2");
+  CHECK(db.has_build("b1"));
+  CHECK_FALSE(db.has_build("b3"));
+  const auto builds = db.builds();
+  REQUIRE(builds.size() == 2);
+  CHECK(builds[0].id == "b1");
+  CHECK(builds[0].compiles == 2);
+  CHECK(builds[0].kind == "launcher");
+  CHECK(builds[0].host == "host");
+  CHECK(builds[1].id == "b2");
+}
+
+TEST_CASE("a build starts at its earliest recorded compile", "[timing_db]") {
+  TempDir dir;
+  TimingDb db(dir / "db.sqlite");
+  db.record_compile(build_record("b1", 100), compile_record("a.cpp", 1, 1, 0, 1, 0));
+  db.record_compile(build_record("b2", 200), compile_record("b.cpp", 1, 1, 0, 1, 0));
+  db.record_compile(build_record("b1", 300), compile_record("c.cpp", 1, 1, 0, 1, 0));
+  CHECK(db.latest_build() == "b2");
+  db.record_compile(build_record("b2", 50), compile_record("d.cpp", 1, 1, 0, 1, 0));
+  CHECK(db.latest_build() == "b1");
+  const auto builds = db.builds();
+  REQUIRE(builds.size() == 2);
+  CHECK(builds[0].id == "b2");
+  CHECK(builds[0].started_at == Approx(50));
+  CHECK(builds[1].started_at == Approx(100));
+}
+
+TEST_CASE("rows survive closing and reopening", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "db.sqlite";
+  {
+    TimingDb db(path);
+    db.record_compile(build_record("b1", 100), compile_record("a.cpp", 1, 1, 0, 1, 0));
+  }
+  {
+    TimingDb db(path);
+    db.record_compile(build_record("b1", 100), compile_record("b.cpp", 1, 1, 0, 1, 0));
+  }
+  TimingDb db(path);
+  CHECK(db.totals(std::nullopt).compiles == 2);
+  CHECK(db.builds().size() == 1);
+}
+
+TEST_CASE("clear removes every row but keeps the schema", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "db.sqlite";
+  TimingDb db(path);
+  auto a = compile_record("a.cpp", 1, 1, 0, 1, 0);
+  a.headers = {{"a.h", "ha"}};
+  db.record_compile(build_record("b1", 100), a);
+  const auto id = db.slowest(std::nullopt, nixcc::SlowestBy::Wall, 1).at(0).id;
+  db.clear();
+  CHECK(db.totals(std::nullopt).compiles == 0);
+  CHECK_FALSE(db.latest_build());
+  CHECK_FALSE(db.has_build("b1"));
+  CHECK(db.headers_of(id).empty());
+  CHECK(db.schema_version() == TimingDb::latest_version());
+  db.record_compile(build_record("b2", 100), a);
+  CHECK(db.totals(std::nullopt).compiles == 1);
+  RawDb raw(path);
+  CHECK(raw.value("SELECT count(*) FROM headers") == "1");
+}
