@@ -30,6 +30,7 @@ struct BatchArgs {
   std::string manifest;
   std::string out;
   std::string previous;
+  std::string source_root;
   std::optional<int> jobs;
   bool keep_going = false;
 };
@@ -44,12 +45,14 @@ void add_batch_command(CLI::App& app) {
   cmd->add_option("--jobs,-j", args->jobs, "Compilers at once (default: $NIX_BUILD_CORES, else all cores; 0 = all)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--previous", args->previous, "An earlier output of this batch: unchanged units are copied from it");
+  cmd->add_option("--source-root", args->source_root, "Use this source root instead of the manifest's");
   cmd->add_flag("--keep-going,-k", args->keep_going, "Compile every unit even after one fails");
   cmd->callback([args] {
     BatchOptions options;
     options.manifest = args->manifest;
     options.out = args->out;
     if (!args->previous.empty()) options.previous = args->previous;
+    if (!args->source_root.empty()) options.source_root = args->source_root;
     options.jobs = resolve_jobs(args->jobs);
     options.keep_going = args->keep_going;
     const char* id = std::getenv("NIXCC_BUILD_ID");

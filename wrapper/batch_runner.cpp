@@ -401,7 +401,8 @@ int run_batch(const BatchOptions& options) {
   if (options.jobs < 1 || options.jobs > ProcessPool::kMaxSlots) {
     throw std::runtime_error(fmt::format("--jobs must be between 1 and {}", ProcessPool::kMaxSlots));
   }
-  const BatchManifest manifest = read_batch_manifest(options.manifest);
+  BatchManifest manifest = read_batch_manifest(options.manifest);
+  if (options.source_root) manifest.source_root = std::filesystem::absolute(*options.source_root).lexically_normal();
   BatchRun run(options, manifest);
   return run.run();
 }

@@ -9,6 +9,7 @@ struct BatchOptions {
   std::filesystem::path manifest;
   std::filesystem::path out;
   std::optional<std::filesystem::path> previous;
+  std::optional<std::filesystem::path> source_root;  // overrides the manifest's
   int jobs = 1;
   bool keep_going = false;
   std::string build_id;

@@ -1,0 +1,15 @@
+# Writes OUT: a C++ file holding nix/lib.nix and nix/builders/*.sh, which nixcc-plan copies beside
+# every plan, so a plan never depends on where the nixcc source tree is.
+string(REPLACE "|" ";" FILES "${FILES}")
+set(body "// Generated from nix/ by planner/embed_nix_files.cmake. Do not edit.\n")
+string(APPEND body "#include \"nix_support_files.h\"\n\nnamespace nixcc::plan {\n\n")
+string(APPEND body "const std::vector<SupportFile>& nix_support_files() {\n")
+string(APPEND body "  static const std::vector<SupportFile> files = {\n")
+foreach(file IN LISTS FILES)
+  file(RELATIVE_PATH name ${BASE} ${file})
+  file(READ ${file} text)
+  string(APPEND body "    {\"${name}\", R\"nixcc_file(${text})nixcc_file\"},\n")
+endforeach()
+string(APPEND body "  };\n  return files;\n}\n\n}  // namespace nixcc::plan\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

@@ -1,0 +1,41 @@
+#pragma once
+// Writes a plan's default.nix: batches, link targets, the merged timings and the default result.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "project.h"
+#include "unit_inputs.h"
+
+namespace nixcc::plan {
+
+enum class Toolchain { Host, Nixpkgs };
+
+struct EmittedBatch {
+  std::string name;
+  std::string manifest_file;              // relative to the plan directory
+  std::vector<std::string> source_files;  // relative to the source directory, folders included
+  std::vector<std::string> build_files;   // relative to the build directory, folders included
+  std::string previous;                   // a store path, or ""
+  std::string fingerprint;
+};
+
+struct NixPlan {
+  const Project* project = nullptr;
+  Toolchain toolchain = Toolchain::Host;
+  std::string nixcc;         // host mode: the nixcc binary
+  std::string nixcc_source;  // nixpkgs mode: the nixcc source tree nix/nixcc.nix builds
+  std::string host_path;     // host mode: PATH inside builders
+  std::vector<EmittedBatch> batches;
+  std::map<std::string, std::string> batch_of_unit;           // unit key -> batch name
+  std::map<std::string, const PlannedUnit*> units;            // by key
+};
+
+/// The text of default.nix. Every string in it goes through nix::string_literal or nix::interpolate.
+std::string render_default_nix(const NixPlan& plan);
+
+/// The compiler a manifest names for a unit under `toolchain`.
+std::string manifest_compiler(const PlannedUnit& unit, Toolchain toolchain);
+
+}  // namespace nixcc::plan

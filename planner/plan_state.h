@@ -1,0 +1,38 @@
+#pragma once
+// What the planner emitted last time, kept beside the plan: batch membership, and for each batch the
+// fingerprint of its inputs, its manifest and the previous output it was given. A batch whose
+// fingerprint is unchanged is emitted exactly as before, so Nix sees the same derivation.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "partition.h"
+
+namespace nixcc::plan {
+
+struct BatchState {
+  std::vector<std::string> units;
+  std::string fingerprint;
+  std::string manifest;  // the manifest's text as emitted
+  std::string previous;  // the store path handed to the batch, or ""
+};
+
+struct PlanState {
+  std::string mode;  // "batches" or "per-file"
+  int batch_count = 0;
+  std::map<std::string, BatchState> batches;
+
+  Partition partition() const;
+};
+
+inline constexpr const char* kStateFile = "nixcc-plan-state.json";
+
+/// nullopt when `plan_dir` has no state yet. Throws std::runtime_error naming the file when it is unreadable.
+std::optional<PlanState> read_plan_state(const std::filesystem::path& plan_dir);
+/// Writes atomically (temporary file, then rename).
+void write_plan_state(const std::filesystem::path& plan_dir, const PlanState& state);
+
+}  // namespace nixcc::plan
