@@ -69,6 +69,10 @@ void write_file_api_query(const fs::path& build_dir) {
 
 Project read_file_api(const fs::path& build_dir_in) {
   const fs::path build_dir = fs::absolute(build_dir_in).lexically_normal();
+  std::error_code exists_ec;
+  if (!fs::is_directory(build_dir, exists_ec)) {
+    throw std::runtime_error(fmt::format("{}: no such build directory (configure the project with cmake first)", build_dir.string()));
+  }
   const fs::path reply = build_dir / ".cmake" / "api" / "v1" / "reply";
   std::vector<fs::path> indexes;
   std::error_code ec;
