@@ -234,6 +234,44 @@ std::vector<HeaderRecord> TimingDb::headers_of(std::int64_t compile_id) {
   return rows;
 }
 
+std::vector<CompileRow> TimingDb::compiles(const BuildSelection& builds) {
+  auto stmt = conn_.prepare(
+      "SELECT c.id, c.build_id, c.source, c.object, c.started_at, c.wall_s, c.user_s + c.sys_s, c.max_rss_kb, "
+      "c.exit_status, c.input_hash, c.reused, c.args_hash, b.name, b.kind, c.worker, c.start_offset_s, "
+      "coalesce(c.original_wall_s, c.wall_s), coalesce(c.original_cpu_s, c.user_s + c.sys_s) "
+      "FROM compiles c JOIN builds b ON b.id = c.build_id WHERE ?1 IS NULL OR c.build_id = ?1 "
+      "ORDER BY c.started_at, c.id");
+  bind_selection(stmt, 1, builds);
+  std::vector<CompileRow> rows;
+  while (stmt.step()) {
+    CompileRow row = read_compile_row(stmt);
+    row.args_hash = stmt.column_text(11);
+    row.build_name = stmt.column_text(12);
+    row.build_kind = stmt.column_text(13);
+    if (!stmt.column_is_null(14)) row.worker = static_cast<int>(stmt.column_int(14));
+    if (!stmt.column_is_null(15)) row.start_offset_s = stmt.column_double(15);
+    row.compile_wall_s = stmt.column_double(16);
+    row.compile_cpu_s = stmt.column_double(17);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<HeaderCost> TimingDb::header_costs(const BuildSelection& builds, int limit, bool include_system) {
+  auto stmt = conn_.prepare(
+      "SELECT h.path, count(*), sum(coalesce(c.original_wall_s, c.wall_s)), "
+      "sum(coalesce(c.original_cpu_s, c.user_s + c.sys_s)) "
+      "FROM headers h JOIN compiles c ON c.id = h.compile_id "
+      "WHERE (?1 IS NULL OR c.build_id = ?1) AND (?3 OR substr(h.path, 1, 1) != '/') "
+      "GROUP BY h.path ORDER BY 3 DESC, h.path LIMIT ?2");
+  bind_selection(stmt, 1, builds);
+  stmt.bind(2, limit);
+  stmt.bind(3, include_system ? 1 : 0);
+  std::vector<HeaderCost> rows;
+  while (stmt.step()) rows.push_back({stmt.column_text(0), stmt.column_int(1), stmt.column_double(2), stmt.column_double(3)});
+  return rows;
+}
+
 std::vector<CompileRecord> TimingDb::successful_compiles() {
   auto stmt = conn_.prepare(
       "SELECT id, source, object, directory, language, compiler, compiler_id, started_at, wall_s, user_s, sys_s, "

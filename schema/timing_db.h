@@ -67,6 +67,22 @@ struct CompileRow {
   int exit_status = 0;
   std::string input_hash;
   bool reused = false;
+  // Filled by compiles() only:
+  std::string args_hash;
+  std::string build_name;  // the batch's name, else ""
+  std::string build_kind;
+  std::optional<int> worker;
+  std::optional<double> start_offset_s;
+  double compile_wall_s = 0;  // the original compile's time for a reused object, else wall_s
+  double compile_cpu_s = 0;   // likewise for CPU time
+};
+
+/// The total compile time of the translation units that read one header.
+struct HeaderCost {
+  std::string path;
+  std::int64_t compiles = 0;
+  double wall_s = 0;
+  double cpu_s = 0;
 };
 
 struct BuildRow {
@@ -126,6 +142,11 @@ class TimingDb {
   Totals totals(const BuildSelection& builds);
   std::vector<CompileRow> slowest(const BuildSelection& builds, SlowestBy by, int limit);
   std::vector<HeaderRecord> headers_of(std::int64_t compile_id);
+  /// Every compile of the selected builds, in start order, with build name, kind, worker and offsets.
+  std::vector<CompileRow> compiles(const BuildSelection& builds);
+  /// Headers ranked by the summed compile time of the translation units that read them; system
+  /// headers (recorded with absolute paths, outside the base directory) only when asked for.
+  std::vector<HeaderCost> header_costs(const BuildSelection& builds, int limit, bool include_system);
   /// Every successful compile of every build, with its header list: what a rebuild may reuse.
   std::vector<CompileRecord> successful_compiles();
 

@@ -10,9 +10,11 @@
 #include <fmt/format.h>
 
 #include "batch_command.h"
+#include "diff_command.h"
 #include "launcher.h"
 #include "merge_command.h"
 #include "stats_command.h"
+#include "trace_command.h"
 
 namespace {
 
@@ -24,8 +26,10 @@ struct Command {
 // Adding a command is one line here and one add_*_command function in its own file.
 constexpr std::array kCommands = std::to_array<Command>({
     {"batch", nixcc::add_batch_command},
+    {"diff", nixcc::add_diff_command},
     {"merge", nixcc::add_merge_command},
     {"stats", nixcc::add_stats_command},
+    {"trace", nixcc::add_trace_command},
     {"zero", nixcc::add_zero_command},
 });
 
