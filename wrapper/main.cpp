@@ -13,6 +13,7 @@
 #include "diff_command.h"
 #include "launcher.h"
 #include "merge_command.h"
+#include "report_command.h"
 #include "stats_command.h"
 #include "trace_command.h"
 
@@ -28,6 +29,7 @@ constexpr std::array kCommands = std::to_array<Command>({
     {"batch", nixcc::add_batch_command},
     {"diff", nixcc::add_diff_command},
     {"merge", nixcc::add_merge_command},
+    {"report", nixcc::add_report_command},
     {"stats", nixcc::add_stats_command},
     {"trace", nixcc::add_trace_command},
     {"zero", nixcc::add_zero_command},
