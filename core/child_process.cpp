@@ -22,13 +22,18 @@ namespace {
 
 // Runs in the child between fork and exec: nixcc may block signals while it records the pid,
 // and an exec'd compiler must not inherit that mask.
+// It also hands the compiler the argv[0] the build wrote (a shell would), not the resolved path
+// Boost.Process puts there: drivers and wrappers such as ccache look at their own name.
 struct PrepareChild : bp::extend::handler {
+  std::vector<char*> argv;  // built before fork; empty: keep Boost.Process's
+
   template <typename Executor>
-  void on_exec_setup(Executor&) const {
+  void on_exec_setup(Executor& exec) const {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (!argv.empty()) exec.cmd_line = argv.data();
   }
 };
 
@@ -48,12 +53,18 @@ std::optional<fs::path> find_executable(const std::string& name) {
 }
 
 pid_t spawn_child(const fs::path& exe, const std::vector<std::string>& args, const fs::path& cwd,
-                  const ChildStdio& stdio) {
+                  const ChildStdio& stdio, const std::string& argv0) {
   std::error_code ec;
+  PrepareChild prepare;
+  if (!argv0.empty()) {
+    prepare.argv.push_back(const_cast<char*>(argv0.c_str()));
+    for (const auto& a : args) prepare.argv.push_back(const_cast<char*>(a.c_str()));
+    prepare.argv.push_back(nullptr);
+  }
   const auto start_dir = cwd.empty() ? fs::current_path() : cwd;
   auto launch = [&](auto&&... redirects) {
     return bp::child(bp::exe = exe.string(), bp::args = args, bp::start_dir = start_dir.string(),
-                     PrepareChild{}, redirects..., ec);
+                     prepare, redirects..., ec);
   };
   bp::child child = stdio.out.empty() ? launch() : launch(bp::std_out > stdio.out.string(),
                                                           bp::std_err > stdio.err.string());

@@ -31,8 +31,10 @@ struct ChildStdio {
 /// Starts `exe args...` in `cwd` (empty: nixcc's own). Returns the pid; throws std::runtime_error naming
 /// the executable when it cannot start. Signals blocked in nixcc are unblocked in the child, and the
 /// child gets SIGTERM if nixcc dies first (so even a SIGKILLed nixcc leaves no compiler behind).
+/// `argv0`, when given, is the child's argv[0] (else the executable's path).
 pid_t spawn_child(const std::filesystem::path& exe, const std::vector<std::string>& args,
-                  const std::filesystem::path& cwd = {}, const ChildStdio& stdio = {});
+                  const std::filesystem::path& cwd = {}, const ChildStdio& stdio = {},
+                  const std::string& argv0 = {});
 
 /// Waits for `pid` (or any child when -1), retrying on EINTR unless `interrupted` says to stop.
 /// Returns the reaped pid and its usage, or nullopt when interrupted or when there is no child.

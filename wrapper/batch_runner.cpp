@@ -199,6 +199,7 @@ class BatchRun {
   int run() {
     std::vector<Job*> queue;
     for (auto& job : jobs_) {
+      if (stop_requested()) return conclude();
       std::error_code ec;
       fs::create_directories(job.object.parent_path(), ec);
       if (ec) throw std::runtime_error(fmt::format("{}: cannot create: {}", job.object.parent_path().string(), ec.message()));
@@ -207,7 +208,6 @@ class BatchRun {
     // Longest first: the slowest unit starting last is what stretches a batch.
     std::stable_sort(queue.begin(), queue.end(), [](const Job* a, const Job* b) { return a->cost > b->cost; });
 
-    install_stop_handlers();
     ProcessPool pool(options_.jobs);
     std::size_t next = 0;
     bool stop_launching = false;
@@ -354,10 +354,7 @@ class BatchRun {
       output_.abandon();
       std::fputs(fmt::format("nixcc batch: interrupted by signal {}; {} left incomplete\n", static_cast<int>(g_stop_signal),
                              output_.dir().string()).c_str(), stderr);
-      ChildUsage as_signal;
-      as_signal.term_signal = g_stop_signal;
-      as_signal.exit_status = 128 + g_stop_signal;
-      exit_like(as_signal);
+      return 128 + g_stop_signal;  // run_batch dies of the signal once everything is cleaned up
     }
     if (!failed_.empty()) {
       db_.reset();
@@ -401,10 +398,23 @@ int run_batch(const BatchOptions& options) {
   if (options.jobs < 1 || options.jobs > ProcessPool::kMaxSlots) {
     throw std::runtime_error(fmt::format("--jobs must be between 1 and {}", ProcessPool::kMaxSlots));
   }
+  // From here on a signal only sets a flag: the run stops at the next step and cleans up, whether it is
+  // preparing, copying reused objects or compiling.
+  install_stop_handlers();
   BatchManifest manifest = read_batch_manifest(options.manifest);
   if (options.source_root) manifest.source_root = std::filesystem::absolute(*options.source_root).lexically_normal();
-  BatchRun run(options, manifest);
-  return run.run();
+  int status;
+  {
+    BatchRun run(options, manifest);
+    status = run.run();
+  }
+  if (stop_requested()) {
+    ChildUsage as_signal;
+    as_signal.term_signal = g_stop_signal;
+    as_signal.exit_status = 128 + g_stop_signal;
+    exit_like(as_signal);
+  }
+  return status;
 }
 
 }  // namespace nixcc

@@ -146,8 +146,11 @@ void run_launcher(const std::vector<std::string>& argv) {
   LaunchedCompile launch;
   const auto compiler = find_executable(argv[1]);
   if (!compiler) {
-    std::fprintf(stderr, "nixcc: %s: command not found\n", argv[1].c_str());
-    std::_Exit(127);
+    // As a shell: a path that exists but cannot run is 126, a name found nowhere is 127.
+    std::error_code ec;
+    const bool exists = argv[1].find('/') != std::string::npos && fs::exists(argv[1], ec);
+    std::fprintf(stderr, "nixcc: %s: %s\n", argv[1].c_str(), exists ? "Permission denied" : "command not found");
+    std::_Exit(exists ? 126 : 127);
   }
   launch.compiler = *compiler;
   launch.real_compiler = *compiler;
@@ -195,7 +198,7 @@ void run_launcher(const std::vector<std::string>& argv) {
   const auto start = std::chrono::steady_clock::now();
   pid_t pid = 0;
   try {
-    pid = spawn_child(launch.compiler, child_args);
+    pid = spawn_child(launch.compiler, child_args, {}, {}, argv[1]);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nixcc: %s\n", e.what());
     std::_Exit(127);
