@@ -1,6 +1,7 @@
 #include "compile_commands_reader.h"
 
 #include <fstream>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -71,6 +72,7 @@ Project read_compile_commands(const fs::path& file_in, const fs::path& source_di
 
   std::set<std::string> keys;
   std::vector<Unit> units;
+  std::map<std::string, std::string> resolved;  // compiler as written -> path
   for (std::size_t i = 0; i < entries.size(); ++i) {
     auto& entry = entries[i];
     std::vector<std::string> args(entry.argv.begin() + 1, entry.argv.end());
@@ -82,8 +84,12 @@ Project read_compile_commands(const fs::path& file_in, const fs::path& source_di
     unit.source = absolute_from(entry.directory, classified.source);
     unit.directory = entry.directory;
     unit.language = classified.language == "c" ? "C" : "CXX";
-    const auto compiler = find_executable(entry.argv.front());
-    unit.compiler = compiler ? compiler->string() : entry.argv.front();
+    auto found = resolved.find(entry.argv.front());
+    if (found == resolved.end()) {
+      const auto compiler = find_executable(entry.argv.front());
+      found = resolved.emplace(entry.argv.front(), compiler ? compiler->string() : entry.argv.front()).first;
+    }
+    unit.compiler = found->second;
     // hashed_args is the command without output and depfile options, the source as a placeholder;
     // nixcc batch adds -c, the source, -o and its own depfile.
     for (std::size_t a = 0; a < classified.hashed_args.size(); ++a) {

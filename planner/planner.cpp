@@ -135,7 +135,8 @@ void run_plan(PlanOptions options) {
   const PlanFrame frame(project, out / ".root");
   std::vector<PlannedUnit> units;
   units.reserve(project.units.size());
-  for (const auto& u : project.units) units.push_back(plan_unit(u, project, frame));
+  CompilerCache compilers;
+  for (const auto& u : project.units) units.push_back(plan_unit(u, project, frame, compilers));
   TimingDb scans(out / "scans.sqlite");
   InputStats stats = resolve_inputs(units, frame, scans, history, options.jobs);
   estimate_costs(units, project, history, stats);
@@ -209,10 +210,17 @@ void run_plan(PlanOptions options) {
     if (state) {
       if (auto it = state->batches.find(name); it != state->batches.end()) before = &it->second;
     }
-    if (before && before->fingerprint == batch.fingerprint) {
+    std::error_code gone;
+    const bool previous_collected = before && !before->previous.empty() && !fs::exists(before->previous, gone);
+    if (before && before->fingerprint == batch.fingerprint && !previous_collected) {
       batch.manifest = before->manifest;  // the same derivation as last time
       batch.previous = before->previous;
       ++unchanged;
+    } else if (before && before->fingerprint == batch.fingerprint) {
+      // The output it was handed last time has been garbage-collected: the derivation must change, so
+      // hand it the newest output instead, from which every object is reused.
+      batch.manifest = before->manifest;
+      batch.previous = previous_output(options.previous, name);
     } else {
       batch.manifest = manifest_json(name, members, options.toolchain, true).dump(1) + "\n";
       batch.previous = previous_output(options.previous, name);

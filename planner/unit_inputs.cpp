@@ -1,6 +1,7 @@
 #include "unit_inputs.h"
 
 #include <fstream>
+#include <tuple>
 #include <map>
 #include <sstream>
 #include <unordered_map>
@@ -48,7 +49,17 @@ class Scratch {
 
 }  // namespace
 
-PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame& frame) {
+const std::pair<fs::path, HashHex>& CompilerCache::resolve(const std::string& name) {
+  auto it = resolved_.find(name);
+  if (it == resolved_.end()) {
+    const auto exe = find_executable(name);
+    if (!exe) throw std::runtime_error(fmt::format("compiler {}: command not found", name));
+    it = resolved_.emplace(name, std::pair{*exe, compiler_identity(*exe)}).first;
+  }
+  return it->second;
+}
+
+PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame& frame, CompilerCache& compilers) {
   PlannedUnit p;
   p.unit = &unit;
   p.key = unit.key;
@@ -56,10 +67,11 @@ PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame&
   p.object = unit.key + ".o";
   p.directory = frame.directory_of(unit);
   for (const auto& arg : unit.arguments) p.arguments.push_back(frame.rewrite(arg));
-  const auto exe = find_executable(unit.compiler);
-  if (!exe) throw std::runtime_error(fmt::format("{}: compiler {}: command not found", unit.source.string(), unit.compiler));
-  p.compiler = *exe;
-  p.compiler_id = compiler_identity(p.compiler);
+  try {
+    std::tie(p.compiler, p.compiler_id) = compilers.resolve(unit.compiler);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("{}: {}", unit.source.string(), e.what()));
+  }
   // Exactly what nixcc batch hashes: the arguments in placeholder form, then -c.
   auto hashed = p.arguments;
   hashed.push_back("-c");

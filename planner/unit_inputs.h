@@ -3,6 +3,7 @@
 // where their records still hash the same, else from one dependency scan whose result is kept.
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,8 +37,18 @@ struct InputStats {
   std::size_t measured = 0;      // costs from timing databases
 };
 
+/// Resolved compilers and their identities, looked up once per distinct compiler in a plan.
+class CompilerCache {
+ public:
+  /// The executable and identity of `name`; throws std::runtime_error when it cannot be found.
+  const std::pair<std::filesystem::path, HashHex>& resolve(const std::string& name);
+
+ private:
+  std::map<std::string, std::pair<std::filesystem::path, HashHex>> resolved_;
+};
+
 /// Prepares a unit in the frame: arguments rewritten, compiler resolved, argument hash computed.
-PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame& frame);
+PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame& frame, CompilerCache& compilers);
 
 /// Fills headers and input_hash of every unit, scanning (up to `jobs` at once) only those no timing
 /// database or earlier scan describes any more; scans are recorded in `scans_db`. Throws
