@@ -3,7 +3,15 @@
 stdenv.mkDerivation {
   pname = "nixcc";
   version = "0.1.0";
-  src = lib.cleanSource src;
+  # Only what the build reads: not build trees, benchmark output or results, whose changes would
+  # otherwise change nixcc's hash and with it every batch derivation.
+  src = lib.cleanSourceWith {
+    inherit src;
+    filter = path: type:
+      let top = builtins.head (lib.splitString "/" (lib.removePrefix (toString src + "/") (toString path)));
+      in lib.cleanSourceFilter path type
+        && builtins.elem top [ "CMakeLists.txt" "core" "schema" "wrapper" "planner" "nix" "tests" ];
+  };
   nativeBuildInputs = [ cmake ninja ];
   buildInputs = [ boost fmt xxHash sqlite nlohmann_json cli11 catch2 ];
   cmakeFlags = [ "-DBUILD_TESTING=OFF" ];

@@ -59,6 +59,13 @@ std::vector<std::string> fragments(const json& list, const fs::path& file, const
   return out;
 }
 
+// `text` as one POSIX shell word, so the command we print can be pasted as it is.
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 }  // namespace
 
 void write_file_api_query(const fs::path& build_dir) {
@@ -81,8 +88,8 @@ Project read_file_api(const fs::path& build_dir_in) {
   }
   const auto missing = [&](const std::string& why) {
     write_file_api_query(build_dir);
-    return FileApiMissing(fmt::format("{}: {}; query written, now re-run: cmake -S <source dir> -B {}", build_dir.string(),
-                                      why, build_dir.string()));
+    return FileApiMissing(fmt::format("{}: {}; query written, now re-run: cmake {}", build_dir.string(), why,
+                                      shell_quote(build_dir.string())));
   };
   if (indexes.empty()) throw missing("no CMake File API reply");
   const fs::path index_file = *std::max_element(indexes.begin(), indexes.end());  // names sort by time

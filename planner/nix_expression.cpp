@@ -75,8 +75,11 @@ class Writer {
   Value batches() const {
     Value::Attrs attrs;
     for (const auto& b : plan_.batches) {
-      Value previous = b.previous.empty() ? Value::null()
-                                          : Value::raw(fmt::format("builtins.storePath {}", nix::string_literal(b.previous)));
+      // A plain string, not a store path with context: the earlier output is an optimisation, not an
+      // input. As a dependency it would keep every earlier output of the batch alive through the
+      // .drv chain, and evaluation would fail once it was garbage-collected; as a string nixcc batch
+      // simply compiles everything when it is gone.
+      Value previous = b.previous.empty() ? Value::null() : Value::string(b.previous);
       attrs.emplace_back(b.name, Value::raw(fmt::format(
                                      "lib.batch {}",
                                      Value::attrs({{"name", Value::string(b.name)},
