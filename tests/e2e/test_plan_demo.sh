@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The whole pipeline on examples/demo: cmake configure, nixcc-plan --batches 3, a real nix-build; the
+# programs run and print what they should, the result holds the libraries, one timing row per
+# translation unit, and a batches/ folder. A nixpkgs-mode plan at least parses (it cannot build offline).
+source "$NIXCC_REPO/tests/e2e/lib.sh"
+source "$NIXCC_REPO/tests/e2e/plan_common.sh"
+
+src="$SCRATCH/demo" build="$SCRATCH/build" plan="$SCRATCH/plan" result="$SCRATCH/result"
+plan_copy_demo "$src"
+plan_configure "$src" "$build"
+plan_run "$plan" "$build" --batches 3
+grep -q '7 translation units in 3 batches' "$PLAN_LOG" || { cat "$PLAN_LOG"; fail "plan summary should say 7 units in 3 batches"; }
+[ "$(plan_members "$plan" | wc -l)" = 3 ] || fail "plan state should hold 3 batches"
+[ "$(ls "$plan/batches" | wc -l)" = 3 ] || fail "plan should hold 3 manifests in $plan/batches"
+nix-instantiate "${NIX_HOST_OPTIONS[@]}" --parse "$plan/default.nix" >/dev/null || fail "default.nix does not parse"
+
+plan_nixbuild "$plan" "$result"
+# 3 batches, 4 targets, the merged timings, the collected result.
+[ "$NIX_BUILT" = 9 ] || { cat "$NIX_LOG"; fail "expected 9 derivations built, got $NIX_BUILT"; }
+
+out=$("$result/bin/greet") || fail "greet failed"
+[ "$out" = "[ HELLO FROM NIXCC ] v1.4.2" ] || fail "greet printed '$out'"
+out=$("$result/bin/stats") || fail "stats failed"
+[ "$out" = "primes below 50: 15, sum 328" ] || fail "stats printed '$out'"
+
+[ -f "$result/lib/libcore.a" ] || fail "no lib/libcore.a in the result"
+[ -f "$result/lib/librender.so" ] || fail "no lib/librender.so in the result"
+ar t "$result/lib/libcore.a" | grep -q 'numbers.cpp.o' || fail "libcore.a lacks numbers.cpp.o: $(ar t "$result/lib/libcore.a")"
+# greet finds librender.so in the store (rpath), not in the build tree.
+ldd "$result/bin/greet" | grep 'librender.so' | grep -q '/nix/store/' || fail "greet does not load librender.so from the store: $(ldd "$result/bin/greet")"
+
+db="$result/timings.sqlite"
+[ -f "$db" ] || fail "no timings.sqlite in the result"
+[ "$(sql "$db" 'SELECT count(*) FROM compiles')" = 7 ] || fail "expected 7 compile rows, got: $(sql "$db" 'SELECT source FROM compiles')"
+[ "$(sql "$db" 'SELECT count(DISTINCT source || object) FROM compiles')" = 7 ] || fail "compile rows are not one per unit"
+[ "$(sql "$db" 'SELECT count(*) FROM compiles WHERE exit_status <> 0 OR reused <> 0')" = 0 ] || fail "a first build should compile everything, successfully"
+[ "$(sql "$db" "SELECT count(*) FROM builds WHERE kind = 'batch'")" = 3 ] || fail "expected 3 batch builds in the merged database"
+[ "$(sql "$db" "SELECT count(*) FROM compiles WHERE source = 's/render/src/util.cpp' OR source = 's/core/src/util.cpp'")" = 2 ] ||
+  fail "the two util.cpp should be two distinct rows"
+"$NIXCC" stats --db "$db" --format json >"$SCRATCH/stats.json" || fail "nixcc stats --format json failed"
+jq -e '.format == "nixcc-stats"' "$SCRATCH/stats.json" >/dev/null || fail "nixcc stats --format json: $(cat "$SCRATCH/stats.json")"
+"$NIXCC" stats --db "$db" --format json --build all >"$SCRATCH/stats-all.json" || fail "nixcc stats --build all failed"
+jq -e '.totals.compiles == 7 and .totals.builds == 3 and .totals.failures == 0' "$SCRATCH/stats-all.json" >/dev/null ||
+  fail "nixcc stats --build all should count 3 builds, 7 compiles: $(jq -c .totals "$SCRATCH/stats-all.json")"
+
+[ "$(ls "$result/batches" | LC_ALL=C sort | tr '\n' ' ')" = "b0 b1 b2 " ] || fail "result/batches should be b0 b1 b2: $(ls "$result/batches")"
+for b in "$result"/batches/*; do
+  [ -f "$b/timings.sqlite" ] || fail "$b has no timings.sqlite"
+done
+[ "$(for b in "$result"/batches/*; do sql "$b/timings.sqlite" 'SELECT count(*) FROM compiles'; done | paste -sd+ | bc)" = 7 ] ||
+  fail "the batches' databases should hold 7 compiles between them"
+
+# nixpkgs mode: an expression that parses and refers to <nixpkgs>. There is no nixpkgs here, so it is
+# evaluated against a stub `pkgs` (strings where packages would be): every derivation instantiates, and
+# none names a host tool (/usr/...), since such a batch must build anywhere Nix can send it.
+nixpkgs_plan="$SCRATCH/plan-nixpkgs"
+plan_run "$nixpkgs_plan" "$build" --batches 3 --toolchain nixpkgs
+nix-instantiate "${NIX_HOST_OPTIONS[@]}" --parse "$nixpkgs_plan/default.nix" >/dev/null 2>"$SCRATCH/parse.log" ||
+  { cat "$SCRATCH/parse.log"; fail "the nixpkgs-mode default.nix does not parse"; }
+grep -q '<nixpkgs>' "$nixpkgs_plan/default.nix" || fail "the nixpkgs-mode plan does not use <nixpkgs>"
+if grep -q '/usr/' "$nixpkgs_plan"/batches/*.json; then
+  fail "nixpkgs-mode manifests must not name host tools: $(grep -h '/usr/' "$nixpkgs_plan"/batches/*.json | head -3)"
+fi
+stub_pkgs='{ bash = "/stub/bash"; coreutils = "/stub/coreutils"; lib.makeBinPath = xs: "/stub/bin";
+  stdenv = { cc = { bintools = "/stub/bintools"; }; hostPlatform.system = builtins.currentSystem; }; }'
+for attr in batches targets timings ""; do
+  nix-instantiate "${NIX_HOST_OPTIONS[@]}" --arg pkgs "$stub_pkgs" --arg nixccPackage '"/stub/nixcc"' "$nixpkgs_plan" \
+    -A "$attr" >>"$SCRATCH/nixpkgs.drvs" 2>"$SCRATCH/instantiate.log" ||
+    { cat "$SCRATCH/instantiate.log"; fail "the nixpkgs-mode plan does not evaluate against a stub pkgs (-A '$attr')"; }
+done
+[ "$(sort -u "$SCRATCH/nixpkgs.drvs" | wc -l)" = 9 ] || fail "nixpkgs mode should instantiate 9 derivations: $(cat "$SCRATCH/nixpkgs.drvs")"
+while read -r drv; do
+  if grep -q '/usr/' "$drv"; then fail "nixpkgs-mode derivation $drv names a host path: $(grep -o '"/usr/[^"]*"' "$drv" | head -3)"; fi
+  grep -q '/stub/' "$drv" || fail "nixpkgs-mode derivation $drv does not use the given pkgs"
+done <"$SCRATCH/nixpkgs.drvs"
+
+pass "demo planned into 3 batches, built with nix-build, programs and timings correct ($(plan_elapsed))"

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# nixcc-plan's failures: each exits non-zero with a message that names what is wrong, and a failed
+# re-plan leaves the plan it would have replaced untouched. No nix-build here.
+source "$NIXCC_REPO/tests/e2e/lib.sh"
+source "$NIXCC_REPO/tests/e2e/plan_common.sh"
+
+src="$SCRATCH/demo" build="$SCRATCH/build" log="$SCRATCH/err.log"
+plan_copy_demo "$src"
+
+# expect_message LOG TEXT...: every TEXT appears (fixed strings) in LOG.
+expect_message() {
+  local log=$1 text
+  shift
+  for text in "$@"; do
+    grep -qF -- "$text" "$log" || { cat "$log" >&2; fail "the message should contain '$text'"; }
+  done
+}
+deferred=()  # failures found early but reported last
+one_line() { [ "$(wc -l <"$1")" = 1 ] || { cat "$1" >&2; fail "expected a one-line error, got $(wc -l <"$1") lines"; }; }
+
+# 1. A build directory that does not exist: exit 1, one line naming it; nothing is created.
+missing="$SCRATCH/no such build"
+plan_expect_exit 1 "$log" nixcc-plan "$missing" -o "$SCRATCH/p1"
+one_line "$log"
+expect_message "$log" "$missing"
+[ ! -e "$missing" ] || fail "nixcc-plan created the missing build directory $missing"
+[ ! -e "$SCRATCH/p1" ] || fail "a failed plan left a plan directory behind"
+
+# 2. Configured without nixcc-plan's File API query: exit 2, the message says to re-run cmake on that
+#    build directory, and the query files are now there; re-running cmake makes the plan work.
+cmake -S "$src" -B "$build" -G Ninja "-DCMAKE_CXX_FLAGS=-DNIXCC_E2E_SALT=$PLAN_SALT" >"$SCRATCH/cmake.log" 2>&1 ||
+  { cat "$SCRATCH/cmake.log"; fail "configure failed"; }
+plan_expect_exit 2 "$log" nixcc-plan "$build" -o "$SCRATCH/p2"
+one_line "$log"
+expect_message "$log" "cmake " "-B $build" "File API"
+for q in codemodel-v2 cache-v2 toolchains-v1; do
+  [ -f "$build/.cmake/api/v1/query/client-nixcc/$q" ] || fail "nixcc-plan did not write the File API query $q"
+done
+cmake -S "$src" -B "$build" >"$SCRATCH/cmake.log" 2>&1 || { cat "$SCRATCH/cmake.log"; fail "re-configure failed"; }
+plan_run "$SCRATCH/p2" "$build" --batches 3
+
+# 3. Malformed compile_commands.json: exit 1, naming the file.
+printf '[{"directory": "/tmp", "command": "c++ -c a.cpp"' >"$SCRATCH/compile_commands.json"
+plan_expect_exit 1 "$log" nixcc-plan --compile-commands "$SCRATCH/compile_commands.json" -o "$SCRATCH/p3"
+one_line "$log"
+expect_message "$log" "$SCRATCH/compile_commands.json"
+#    ... and one that is valid JSON but not a list of compile commands.
+printf '{"directory": "/tmp"}\n' >"$SCRATCH/compile_commands.json"
+plan_expect_exit 1 "$log" nixcc-plan --compile-commands "$SCRATCH/compile_commands.json" -o "$SCRATCH/p3"
+expect_message "$log" "$SCRATCH/compile_commands.json"
+
+# 4. A configure_file output deleted: the plan names the missing header, and the earlier plan stays.
+plan_sum() { find "$1" -maxdepth 1 -type f \( -name default.nix -o -name nixcc-plan-state.json \) -exec md5sum {} + | LC_ALL=C sort; }
+before=$(plan_sum "$SCRATCH/p2")
+mv "$build/generated/demo/version.h" "$SCRATCH/version.h.saved"
+plan_expect_exit 1 "$log" nixcc-plan "$build" -o "$SCRATCH/p2" --batches 3
+expect_message "$log" "demo/version.h"
+[ "$(plan_sum "$SCRATCH/p2")" = "$before" ] || fail "a failed re-plan changed the earlier plan"
+#    ... in a fresh plan directory too (no scan history).
+plan_expect_exit 1 "$log" nixcc-plan "$build" -o "$SCRATCH/p4" --batches 3
+expect_message "$log" "demo/version.h"
+mv "$SCRATCH/version.h.saved" "$build/generated/demo/version.h"
+
+# 5. Command-line mistakes: an unknown flag, --batches 0, conflicting partition flags.
+plan_expect_exit_nonzero() {
+  local log=$1 got=0
+  shift
+  "$@" >"$log" 2>&1 || got=$?
+  [ "$got" != 0 ] || { cat "$log" >&2; fail "expected failure from: $*"; }
+}
+plan_expect_exit_nonzero "$log" nixcc-plan "$build" -o "$SCRATCH/p5" --no-such-flag
+expect_message "$log" "--no-such-flag"
+plan_expect_exit_nonzero "$log" nixcc-plan "$build" -o "$SCRATCH/p5" --batches 0
+expect_message "$log" "--batches"
+# The message must not contradict itself (CLI11's PositiveNumber prints its lower bound, the smallest
+# positive double, as "0.000000": "Value 0 not in range 0.000000 to 1.79e308").
+# Reported at the end, so that the checks after this one still run.
+grep -Eq 'range 0(\.0+)? to' "$log" && deferred+=("--batches 0 is rejected with a self-contradictory message: $(head -c 120 "$log")...")
+plan_expect_exit_nonzero "$log" nixcc-plan "$build" -o "$SCRATCH/p5" --batches 2 --per-file
+plan_expect_exit_nonzero "$log" nixcc-plan "$build"  # no -o
+[ ! -e "$SCRATCH/p5" ] || fail "a rejected command line left a plan directory behind"
+
+# 6. --timings: a file that is not a timing database, and one that does not exist.
+printf 'this is not sqlite, just some bytes that are long enough to look like a header....\n' >"$SCRATCH/garbage.sqlite"
+plan_expect_exit 1 "$log" nixcc-plan "$build" -o "$SCRATCH/p6" --timings "$SCRATCH/garbage.sqlite"
+expect_message "$log" "garbage.sqlite"
+plan_expect_exit_nonzero "$log" nixcc-plan "$build" -o "$SCRATCH/p6" --timings "$SCRATCH/absent.sqlite"
+expect_message "$log" "absent.sqlite"
+#    --previous that is not a directory.
+plan_expect_exit 1 "$log" nixcc-plan "$build" -o "$SCRATCH/p6" --previous "$SCRATCH/no-result"
+expect_message "$log" "$SCRATCH/no-result"
+
+# 7. A corrupt plan state: exit 1 naming the file; the plan is not rewritten.
+before=$(plan_sum "$SCRATCH/p2")
+printf '{"format": "nixcc-plan-state", "vers' >"$SCRATCH/p2/nixcc-plan-state.json"
+corrupt=$(md5sum <"$SCRATCH/p2/nixcc-plan-state.json")
+plan_expect_exit 1 "$log" nixcc-plan "$build" -o "$SCRATCH/p2"
+expect_message "$log" "$SCRATCH/p2/nixcc-plan-state.json"
+[ "$(md5sum <"$SCRATCH/p2/nixcc-plan-state.json")" = "$corrupt" ] || fail "nixcc-plan overwrote the corrupt state it could not read"
+#    valid JSON of the wrong shape is refused the same way.
+printf '{"format": "nixcc-plan-state", "version": 1, "mode": "batches", "batch_count": "three", "batches": {}}\n' \
+  >"$SCRATCH/p2/nixcc-plan-state.json"
+plan_expect_exit 1 "$log" nixcc-plan "$build" -o "$SCRATCH/p2"
+expect_message "$log" "$SCRATCH/p2/nixcc-plan-state.json"
+
+# 8. A source produced by a build step (not by configure) that has not been built yet: named, with its target.
+mkdir -p "$src/gen"
+cat >"$src/gen/CMakeLists.txt" <<'EOF'
+add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/made.cpp
+  COMMAND ${CMAKE_COMMAND} -E echo "int made() { return 1; }" > ${CMAKE_CURRENT_BINARY_DIR}/made.cpp)
+add_library(made STATIC ${CMAKE_CURRENT_BINARY_DIR}/made.cpp)
+EOF
+printf 'add_subdirectory(gen)\n' >>"$src/CMakeLists.txt"
+cmake -S "$src" -B "$build" >"$SCRATCH/cmake.log" 2>&1 || { cat "$SCRATCH/cmake.log"; fail "configure with a generated source failed"; }
+plan_expect_exit 1 "$log" nixcc-plan "$build" -o "$SCRATCH/p8"
+one_line "$log"
+expect_message "$log" "$build/gen/made.cpp" "made"
+
+if [ "${#deferred[@]}" -gt 0 ]; then
+  printf 'FAIL: %s\n' "${deferred[@]}" >&2
+  fail "${#deferred[@]} deferred failure(s), above"
+fi
+pass "nixcc-plan's errors exit non-zero, name the culprit and leave earlier plans alone ($(plan_elapsed))"
