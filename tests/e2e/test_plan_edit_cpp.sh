@@ -73,9 +73,15 @@ while read -r attr drv; do
 done <"$SCRATCH/drvs.before"
 [ "$(wc -l <"$SCRATCH/drvs.after")" = "$(wc -l <"$SCRATCH/drvs.before")" ] || fail "the plan gained derivations"
 # The changed batch is handed its previous output.
-grep -qF "builtins.storePath \"$old_batch_out\"" "$plan/default.nix" ||
+# (as a plain string in the derivation's environment, not as an input: see README, "previous")
+new_batch_drv=$(nix-instantiate "${NIX_HOST_OPTIONS[@]}" "$plan" -A "batches.$batch" 2>/dev/null)
+[ "$new_batch_drv" = "$(awk -v a="batches.$batch" '$1 == a { print $2 }' "$SCRATCH/drvs.after")" ] ||
+  fail "nix-instantiate and the evaluated drvPath of batches.$batch disagree"
+grep -qF "\"previous\",\"$old_batch_out\"" "$new_batch_drv" ||
   fail "batch $batch is not given its previous output $old_batch_out"
-[ "$(grep -c 'builtins.storePath' "$plan/default.nix")" = 1 ] || fail "only the changed batch should be given a previous output"
+nix-store --query --references "$new_batch_drv" | grep -qxF "$old_batch_out" &&
+  fail "batch $batch depends on its previous output as an input"
+[ "$(grep -c 'previous = "/nix/store/' "$plan/default.nix")" = 1 ] || fail "only the changed batch should be given a previous output"
 
 plan_nixbuild "$plan" "$SCRATCH/result2"
 # The batch, its downstream targets, the merged timings and the collected result.

@@ -32,7 +32,7 @@ cmake -S "$src" -B "$build" -G Ninja "-DCMAKE_CXX_FLAGS=-DNIXCC_E2E_SALT=$PLAN_S
   { cat "$SCRATCH/cmake.log"; fail "configure failed"; }
 plan_expect_exit 2 "$log" nixcc-plan "$build" -o "$SCRATCH/p2"
 one_line "$log"
-expect_message "$log" "cmake " "-B $build" "File API"
+expect_message "$log" "cmake '$build'" "File API"
 for q in codemodel-v2 cache-v2 toolchains-v1; do
   [ -f "$build/.cmake/api/v1/query/client-nixcc/$q" ] || fail "nixcc-plan did not write the File API query $q"
 done

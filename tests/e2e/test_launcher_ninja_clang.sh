@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Launcher mode end to end: the demo project built with Ninja and clang++, plain and through nixcc.
+# See launcher_common.sh for every check.
+set -euo pipefail
+source "$NIXCC_REPO/tests/e2e/lib.sh"
+source "$NIXCC_REPO/tests/e2e/launcher_common.sh"
+run_launcher_demo_test "Ninja" clang clang++
