@@ -51,18 +51,20 @@ void require_inside(const fs::path& file, const std::string& path, const std::st
 
 std::string default_object_for(const std::string& source) { return source + ".o"; }
 
-std::string substitute_source_root(const std::string& text, const std::string& root) {
+std::string replace_all(std::string_view text, std::string_view from, std::string_view to) {
   std::string out;
   std::size_t pos = 0;
-  for (;;) {
-    const auto found = text.find(kSourceRootPlaceholder, pos);
-    if (found == std::string::npos) break;
+  for (std::size_t found; !from.empty() && (found = text.find(from, pos)) != std::string_view::npos;
+       pos = found + from.size()) {
     out.append(text, pos, found - pos);
-    out += root;
-    pos = found + kSourceRootPlaceholder.size();
+    out.append(to);
   }
   out.append(text, pos);
   return out;
+}
+
+std::string substitute_source_root(const std::string& text, const std::string& root) {
+  return replace_all(text, kSourceRootPlaceholder, root);
 }
 
 BatchManifest read_batch_manifest(const fs::path& path) {

@@ -37,6 +37,9 @@ BatchManifest read_batch_manifest(const std::filesystem::path& path);
 /// b/util.cpp land at a/util.cpp.o and b/util.cpp.o.
 std::string default_object_for(const std::string& source);
 
+/// `text` with every occurrence of `from` replaced by `to`.
+std::string replace_all(std::string_view text, std::string_view from, std::string_view to);
+
 /// `text` with every kSourceRootPlaceholder replaced by `root`.
 std::string substitute_source_root(const std::string& text, const std::string& root);
 

@@ -14,6 +14,7 @@
 #include "host.h"
 #include "paths.h"
 #include "process_pool.h"
+#include "scratch_dir.h"
 
 namespace nixcc::plan {
 namespace {
@@ -29,23 +30,6 @@ std::string first_error_line(const fs::path& log) {
   }
   return fallback;
 }
-
-class Scratch {
- public:
-  explicit Scratch(const fs::path& parent) : path_(parent / fmt::format(".scan-{}", ::getpid())) {
-    fs::create_directories(path_);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace
 
@@ -122,7 +106,7 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
   }
   if (to_scan.empty()) return stats;
 
-  Scratch scratch(root.parent_path());
+  ScratchDir scratch("nixcc-scan-");
   ProcessPool pool(jobs);
   BuildRecord build;
   build.id = "scan";

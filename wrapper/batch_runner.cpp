@@ -25,6 +25,7 @@
 #include "input_hash.h"
 #include "paths.h"
 #include "process_pool.h"
+#include "scratch_dir.h"
 #include "timing_db.h"
 
 namespace nixcc {
@@ -49,27 +50,6 @@ void install_stop_handlers() {
   sigemptyset(&action.sa_mask);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &action, nullptr);
 }
-
-// Scratch space for depfiles and captured output; removed whatever happens.
-class ScratchDir {
- public:
-  ScratchDir() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = fmt::format("{}/nixcc-batch-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error(fmt::format("{}: cannot create scratch directory", pattern));
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 struct Job {
   std::size_t index = 0;
@@ -98,17 +78,7 @@ std::string read_file(const fs::path& path) {
 // Inside Nix the source root is a new store path after every edit; hashing arguments with the root
 // written as a placeholder keeps unchanged units' hashes equal.
 std::string with_root_placeholder(const std::string& arg, const std::string& root) {
-  std::string out;
-  std::size_t pos = 0;
-  for (;;) {
-    const auto found = arg.find(root, pos);
-    if (found == std::string::npos) break;
-    out.append(arg, pos, found - pos);
-    out += kSourceRootPlaceholder;
-    pos = found + root.size();
-  }
-  out.append(arg, pos);
-  return out;
+  return replace_all(arg, root, kSourceRootPlaceholder);
 }
 
 bool has_flag_prefix(const std::vector<std::string>& args, std::string_view prefix) {
@@ -379,7 +349,7 @@ class BatchRun {
   const BatchOptions& options_;
   const BatchManifest& manifest_;
   BatchOutput output_;
-  ScratchDir scratch_;
+  ScratchDir scratch_{"nixcc-batch-"};
   Clock::time_point batch_start_;
   double batch_start_unix_;
   std::optional<PreviousOutput> previous_;
