@@ -26,9 +26,11 @@ namespace {
 // Boost.Process puts there: drivers and wrappers such as ccache look at their own name.
 struct PrepareChild : bp::extend::handler {
   std::vector<char*> argv;  // built before fork; empty: keep Boost.Process's
+  bool own_group = false;
 
   template <typename Executor>
   void on_exec_setup(Executor& exec) const {
+    if (own_group) ::setpgid(0, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -53,9 +55,10 @@ std::optional<fs::path> find_executable(const std::string& name) {
 }
 
 pid_t spawn_child(const fs::path& exe, const std::vector<std::string>& args, const fs::path& cwd,
-                  const ChildStdio& stdio, const std::string& argv0) {
+                  const ChildStdio& stdio, const std::string& argv0, bool own_group) {
   std::error_code ec;
   PrepareChild prepare;
+  prepare.own_group = own_group;
   if (!argv0.empty()) {
     prepare.argv.push_back(const_cast<char*>(argv0.c_str()));
     for (const auto& a : args) prepare.argv.push_back(const_cast<char*>(a.c_str()));
@@ -70,6 +73,7 @@ pid_t spawn_child(const fs::path& exe, const std::vector<std::string>& args, con
                                                           bp::std_err > stdio.err.string());
   if (ec) throw std::runtime_error(fmt::format("{}: cannot run: {}", exe.string(), ec.message()));
   const pid_t pid = child.id();
+  if (own_group) ::setpgid(pid, pid);  // also here, so a signal sent right after spawning finds the group
   child.detach();  // reaped by wait_child, which reports rusage
   return pid;
 }

@@ -31,10 +31,11 @@ struct ChildStdio {
 /// Starts `exe args...` in `cwd` (empty: nixcc's own). Returns the pid; throws std::runtime_error naming
 /// the executable when it cannot start. Signals blocked in nixcc are unblocked in the child, and the
 /// child gets SIGTERM if nixcc dies first (so even a SIGKILLed nixcc leaves no compiler behind).
-/// `argv0`, when given, is the child's argv[0] (else the executable's path).
+/// `argv0`, when given, is the child's argv[0] (else the executable's path). With `own_group` the
+/// child leads a new process group, so that signalling -pid reaches the driver and its cc1plus alike.
 pid_t spawn_child(const std::filesystem::path& exe, const std::vector<std::string>& args,
                   const std::filesystem::path& cwd = {}, const ChildStdio& stdio = {},
-                  const std::string& argv0 = {});
+                  const std::string& argv0 = {}, bool own_group = false);
 
 /// Waits for `pid` (or any child when -1), retrying on EINTR unless `interrupted` says to stop.
 /// Returns the reaped pid and its usage, or nullopt when interrupted or when there is no child.

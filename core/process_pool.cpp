@@ -22,7 +22,7 @@ ProcessPool::ProcessPool(int slots) : slots_(slots), busy_(static_cast<std::size
 }
 
 ProcessPool::~ProcessPool() {
-  for (const auto& [pid, r] : running_) ::kill(pid, SIGTERM);
+  for (const auto& [pid, r] : running_) ::kill(-pid, SIGTERM);
   while (!running_.empty()) {
     const auto done = wait_child(-1);
     if (!done) break;
@@ -39,7 +39,7 @@ int ProcessPool::start(std::size_t tag, const std::filesystem::path& exe, const 
   if (free == busy_.end()) throw std::logic_error("ProcessPool::start with no free slot");
   const int slot = static_cast<int>(free - busy_.begin());
   const auto started = std::chrono::steady_clock::now();
-  const pid_t pid = spawn_child(exe, args, cwd, stdio);
+  const pid_t pid = spawn_child(exe, args, cwd, stdio, {}, /*own_group=*/true);
   *free = true;
   publish(slot, pid);
   running_.emplace(pid, Running{tag, slot, started});
@@ -64,7 +64,7 @@ std::optional<ProcessPool::Finished> ProcessPool::wait_any(bool (*interrupted)()
 
 void ProcessPool::signal_all_children(int sig) {
   for (int i = 0; i < kMaxSlots; ++i) {
-    if (g_child_pids[i] > 0) ::kill(g_child_pids[i], sig);
+    if (g_child_pids[i] > 0) ::kill(-g_child_pids[i], sig);  // the whole group: driver, cc1plus, as
   }
 }
 

@@ -42,7 +42,7 @@ class ProcessPool {
   /// Waits for any child to end. nullopt when `interrupted` says so after a signal, or nothing runs.
   std::optional<Finished> wait_any(bool (*interrupted)() = nullptr);
 
-  /// Sends `sig` to every running child. Async-signal-safe: may be called from a signal handler.
+  /// Sends `sig` to every running child's process group. Async-signal-safe: may be called from a signal handler.
   static void signal_all_children(int sig);
 
  private:

@@ -130,6 +130,10 @@ void TimingDb::migrate() {
 }
 
 void TimingDb::record_compile(const BuildRecord& build, const CompileRecord& compile) {
+  record_compiles(build, std::span<const CompileRecord>(&compile, 1));
+}
+
+void TimingDb::record_compiles(const BuildRecord& build, std::span<const CompileRecord> compiles) {
   sqlite::Transaction tx(conn_);
   conn_.prepare(
            "INSERT INTO builds(id, kind, base_dir, started_at, host, name, jobs) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
@@ -142,12 +146,14 @@ void TimingDb::record_compile(const BuildRecord& build, const CompileRecord& com
       .bind(6, build.name)
       .bind(7, build.jobs)
       .run();
-  conn_.prepare(
+  auto insert = conn_.prepare(
            "INSERT INTO compiles(build_id, source, object, directory, language, compiler, compiler_id, started_at, "
            "wall_s, user_s, sys_s, max_rss_kb, exit_status, args_hash, input_hash, worker, start_offset_s, reused, "
            "original_wall_s, original_cpu_s) "
-           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)")
-      .bind(1, build.id)
+           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
+  auto header = conn_.prepare("INSERT INTO headers(compile_id, path, hash) VALUES(?1, ?2, ?3)");
+  for (const auto& compile : compiles) {
+    insert.bind(1, build.id)
       .bind(2, compile.source)
       .bind(3, compile.object)
       .bind(4, compile.directory)
@@ -168,10 +174,8 @@ void TimingDb::record_compile(const BuildRecord& build, const CompileRecord& com
       .bind(19, compile.original_wall_s)
       .bind(20, compile.original_cpu_s)
       .run();
-  const auto compile_id = conn_.last_insert_rowid();
-  auto header = conn_.prepare("INSERT INTO headers(compile_id, path, hash) VALUES(?1, ?2, ?3)");
-  for (const auto& h : compile.headers) {
-    header.bind(1, compile_id).bind(2, h.path).bind(3, h.hash).run();
+    const auto compile_id = conn_.last_insert_rowid();
+    for (const auto& h : compile.headers) header.bind(1, compile_id).bind(2, h.path).bind(3, h.hash).run();
   }
   tx.commit();
 }

@@ -134,6 +134,8 @@ class TimingDb {
 
   /// Records one compile (and its build, if new) in a single transaction.
   void record_compile(const BuildRecord& build, const CompileRecord& compile);
+  /// Records several compiles of one build in a single transaction.
+  void record_compiles(const BuildRecord& build, std::span<const CompileRecord> compiles);
 
   std::vector<BuildRow> builds();
   /// The id of the build that started last, if any.

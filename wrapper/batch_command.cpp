@@ -43,7 +43,7 @@ void add_batch_command(CLI::App& app) {
   cmd->add_option("MANIFEST", args->manifest, "Batch manifest (JSON; see README)")->required();
   cmd->add_option("--out", args->out, "Output directory: objects and timings.sqlite")->required();
   cmd->add_option("--jobs,-j", args->jobs, "Compilers at once (default: $NIX_BUILD_CORES, else all cores; 0 = all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 512).description("0 to 512"));
   cmd->add_option("--previous", args->previous, "An earlier output of this batch: unchanged units are copied from it");
   cmd->add_option("--source-root", args->source_root, "Use this source root instead of the manifest's");
   cmd->add_flag("--keep-going,-k", args->keep_going, "Compile every unit even after one fails");

@@ -168,12 +168,17 @@ class BatchRun {
 
   int run() {
     std::vector<Job*> queue;
+    std::vector<std::pair<Job*, InputHash>> reusable_jobs;
     for (auto& job : jobs_) {
       if (stop_requested()) return conclude();
       std::error_code ec;
       fs::create_directories(job.object.parent_path(), ec);
       if (ec) throw std::runtime_error(fmt::format("{}: cannot create: {}", job.object.parent_path().string(), ec.message()));
-      if (!try_reuse(job)) queue.push_back(&job);
+      if (auto inputs = reusable(job)) {
+        reusable_jobs.emplace_back(&job, std::move(*inputs));
+      } else {
+        queue.push_back(&job);
+      }
     }
     // Longest first: the slowest unit starting last is what stretches a batch.
     std::stable_sort(queue.begin(), queue.end(), [](const Job* a, const Job* b) { return a->cost > b->cost; });
@@ -181,7 +186,8 @@ class BatchRun {
     ProcessPool pool(options_.jobs);
     std::size_t next = 0;
     bool stop_launching = false;
-    while (next < queue.size() || pool.running() > 0) {
+    bool reuse_done = reusable_jobs.empty();
+    while (next < queue.size() || pool.running() > 0 || !reuse_done) {
       stop_launching = stop_launching || stop_requested() || (!failed_.empty() && !options_.keep_going);
       while (!stop_launching && next < queue.size() && pool.has_free_slot()) {
         Job* job = queue[next++];
@@ -194,6 +200,11 @@ class BatchRun {
           report_failure(*job, fmt::format("cannot start compiler: {}", e.what()));
           stop_launching = !options_.keep_going;
         }
+      }
+      if (!reuse_done) {
+        copy_reused(reusable_jobs, queue);
+        reuse_done = true;
+        continue;  // a failed copy may have queued a unit
       }
       if (pool.running() == 0) break;
       const auto finished = pool.wait_any(stop_requested);
@@ -221,32 +232,44 @@ class BatchRun {
     }
   }
 
-  bool try_reuse(Job& job) {
-    if (!previous_) return false;
+  // Whether the previous output holds this unit's object with the same input hash (no copying yet).
+  std::optional<InputHash> reusable(const Job& job) {
+    if (!previous_) return std::nullopt;
     const CompileRecord* prev = previous_->find(job.unit->object);
-    if (!prev || prev->args_hash != job.args_hash || prev->compiler_id != job.compiler_id) return false;
-    const auto start = Clock::now();
-    const double started_unix = unix_now();
-    const auto inputs = rehash_if_unchanged(prev->input_hash, prev->headers, job.compiler_id, job.args_hash, job.source,
-                                            manifest_.source_root, hash_cache_);
-    if (!inputs) return false;
-    std::error_code ec;
-    fs::copy_file(previous_->object_path(job.unit->object), job.object, fs::copy_options::overwrite_existing, ec);
-    if (ec) return false;
-    // Store files are read-only; the copy in this output must be an ordinary file again.
-    fs::permissions(job.object, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add, ec);
+    if (!prev || prev->args_hash != job.args_hash || prev->compiler_id != job.compiler_id) return std::nullopt;
+    return rehash_if_unchanged(prev->input_hash, prev->headers, job.compiler_id, job.args_hash, job.source,
+                               manifest_.source_root, hash_cache_);
+  }
 
-    CompileRecord record = base_record(job, started_unix, std::chrono::duration<double>(Clock::now() - start).count());
-    record.input_hash = inputs->value;
-    record.headers = inputs->headers;
-    record.reused = true;
-    record.start_offset_s = std::chrono::duration<double>(start - batch_start_).count();
-    record.original_wall_s = prev->original_wall_s.value_or(prev->wall_s);
-    record.original_cpu_s = prev->original_cpu_s.value_or(prev->user_s + prev->sys_s);
-    db_->record_compile(build_, record);
-    ++reused_;
-    progress(fmt::format("{} reused", job.unit->source));
-    return true;
+  // Copies the reusable objects (while the compilers already run) and records them in one transaction.
+  // A unit whose copy fails goes back to the queue and is compiled.
+  void copy_reused(std::vector<std::pair<Job*, InputHash>>& reusable_jobs, std::vector<Job*>& queue) {
+    std::vector<CompileRecord> records;
+    for (auto& [job, inputs] : reusable_jobs) {
+      if (stop_requested()) break;
+      const CompileRecord& prev = *previous_->find(job->unit->object);
+      const auto start = Clock::now();
+      const double started_unix = unix_now();
+      std::error_code ec;
+      fs::copy_file(previous_->object_path(job->unit->object), job->object, fs::copy_options::overwrite_existing, ec);
+      // Store files are read-only; the copy in this output must be an ordinary file again.
+      if (!ec) fs::permissions(job->object, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add, ec);
+      if (ec) {
+        queue.push_back(job);
+        continue;
+      }
+      CompileRecord record = base_record(*job, started_unix, std::chrono::duration<double>(Clock::now() - start).count());
+      record.input_hash = inputs.value;
+      record.headers = std::move(inputs.headers);
+      record.reused = true;
+      record.start_offset_s = std::chrono::duration<double>(start - batch_start_).count();
+      record.original_wall_s = prev.original_wall_s.value_or(prev.wall_s);
+      record.original_cpu_s = prev.original_cpu_s.value_or(prev.user_s + prev.sys_s);
+      records.push_back(std::move(record));
+      ++reused_;
+      progress(fmt::format("{} reused", job->unit->source));
+    }
+    db_->record_compiles(build_, records);
   }
 
   CompileRecord base_record(const Job& job, double started_unix, double wall_s) const {
