@@ -178,6 +178,17 @@ void TimingDb::record_compiles(const BuildRecord& build, std::span<const Compile
     for (const auto& h : compile.headers) header.bind(1, compile_id).bind(2, h.path).bind(3, h.hash).run();
   }
   tx.commit();
+  limit_wal();
+}
+
+void TimingDb::limit_wal() {
+  // Launchers are short-lived connections that skip the checkpoint on close; SQLite's automatic
+  // checkpoints then copy pages back but the log never restarts, and it grows by ~200 KiB a compile.
+  // Once it passes kWalLimitBytes, one writer truncates it (waiting on the busy timeout if needed).
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(conn_.path() + "-wal", ec);
+  if (ec || size < kWalLimitBytes) return;
+  sqlite3_wal_checkpoint_v2(conn_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
 }
 
 std::vector<BuildRow> TimingDb::builds() {

@@ -1,0 +1,1 @@
+int app1_offset() { return 1; }

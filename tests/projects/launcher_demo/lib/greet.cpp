@@ -1,0 +1,6 @@
+#include "demo/demo.h"
+#include "demo/shared.h"
+
+namespace demo {
+const char* name() { return kProject; }
+}  // namespace demo
