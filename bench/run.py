@@ -405,7 +405,7 @@ def units_of(contenders):
     return units
 
 
-def bench_project(bench, project, contenders, scenarios, runs, salt_base):
+def bench_project(bench, project, contenders, scenarios, runs, salt_base, progress=None):
     log(f"project {project.name}: contenders {','.join(contenders)}; scenarios {','.join(scenarios)}")
     per_run = {c: [] for c in contenders}
     units = units_of(contenders)
@@ -423,6 +423,8 @@ def bench_project(bench, project, contenders, scenarios, runs, salt_base):
                 env["NIXCC_DB"] = os.path.join(project.work, f"launcher-run{r}.sqlite")
                 env.pop("NIXCC_DISABLE", None)
                 per_run[c].append(bench.sequence(project, c, r, salt, scenarios, env))
+                if progress:  # a partial summary, so an interrupted run still leaves its figures
+                    progress(summarize(project, {k: v for k, v in per_run.items() if v}, scenarios, r + 1))
         if r == 0 and "make" in per_run and per_run["make"][0]["cold"]["wall_s"] > 60 and planned > 1:
             log(f"{project.name}: cold make -j2 took {per_run['make'][0]['cold']['wall_s']:.0f} s > 60 s: one run only")
             planned = 1
@@ -741,7 +743,15 @@ def main():
                 project.info["tus"] = project.tus
                 log(f"{what}: {project.tus} TUs ({project.info['what']}; {project.info['checksum'][:30]}... verified)")
                 cs, ss, runs = contenders, scenarios, args.runs
-            summary = bench_project(bench, project, cs, ss, runs, salt_base + project.name.replace("-", ""))
+            done = list(report["projects"])
+
+            def progress(partial, done=done):
+                report["projects"] = done + [dict(partial, partial=True)]
+                with open(json_path, "w") as f:
+                    json.dump(report, f, indent=1)
+
+            summary = bench_project(bench, project, cs, ss, runs, salt_base + project.name.replace("-", ""), progress)
+            report["projects"] = done
             report["projects"].append(summary)
             if (not args.no_jobs_comparison and report["nix_jobs_comparison"] is None and kind == "synthetic"
                     and "nix_batched" in cs and "cold" in ss):

@@ -107,6 +107,11 @@ run_launcher_demo_test() {
   NIXCC_BUILD_ID=first build "$nx" "$work/first.log"
 
   # --- one row per translation unit -------------------------------------------------------------
+  if [[ "$(sql "$NIXCC_DB" 'SELECT count(*) FROM compiles')" != "$n_tus" ]]; then  # say what is missing
+    echo "recorded: $(sql "$NIXCC_DB" 'SELECT source, build_id, exit_status FROM compiles' | tr '\n' ' ')" >&2
+    echo "build log of the nixcc build:" >&2
+    cat "$work/first.log" >&2
+  fi
   expect_eq "compile rows" "$n_tus" "$(sql "$NIXCC_DB" 'SELECT count(*) FROM compiles')"
   expect_eq "recorded sources (each once)" "$DEMO_SOURCES" \
     "$(sql "$NIXCC_DB" "SELECT source FROM compiles WHERE build_id = 'first' ORDER BY source")"
