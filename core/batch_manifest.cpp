@@ -1,12 +1,12 @@
 #include "batch_manifest.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "file_io.h"
 
 namespace nixcc {
 namespace {
@@ -68,11 +68,11 @@ std::string substitute_source_root(const std::string& text, const std::string& r
 }
 
 BatchManifest read_batch_manifest(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ManifestError(path, "cannot read manifest");
+  const auto text = read_file(path);
+  if (!text) throw ManifestError(path, "cannot read manifest");
   json doc;
   try {
-    doc = json::parse(in);
+    doc = json::parse(*text);
   } catch (const json::parse_error& e) {
     throw ManifestError(path, fmt::format("not valid JSON: {}", e.what()));
   }

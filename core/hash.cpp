@@ -76,12 +76,6 @@ std::optional<HashHex> hash_file(const std::filesystem::path& path) {
   return hasher.hex();
 }
 
-const std::optional<HashHex>& FileHashCache::get(const std::filesystem::path& path) {
-  auto [it, inserted] = hashes_.try_emplace(path.string());
-  if (inserted) it->second = hash_file(path);
-  return it->second;
-}
-
 HashHex hash_string(std::string_view bytes) { return Hasher().add_bytes(bytes).hex(); }
 
 }  // namespace nixcc

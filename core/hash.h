@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 struct XXH3_state_s;
 
@@ -31,16 +30,6 @@ class Hasher {
     void operator()(XXH3_state_s* state) const;
   };
   std::unique_ptr<XXH3_state_s, Free> state_;
-};
-
-/// Remembers file hashes for the length of one run, in which inputs do not change: a batch hashes
-/// each system header once, not once per translation unit.
-class FileHashCache {
- public:
-  const std::optional<HashHex>& get(const std::filesystem::path& path);
-
- private:
-  std::unordered_map<std::string, std::optional<HashHex>> hashes_;
 };
 
 /// XXH3-128 of a file's bytes, or nullopt when it cannot be read.

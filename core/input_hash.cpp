@@ -48,14 +48,30 @@ HashHex compiler_identity(const fs::path& compiler) {
   return hasher.hex();
 }
 
-InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, const fs::path& source,
-                      std::span<const fs::path> headers, const fs::path& base, FileHashCache* cache) {
+InputFileCache::InputFileCache(fs::path base) : base_(std::move(base)) {}
+
+const InputFileCache::File& InputFileCache::get(const std::string& written) {
+  auto [it, inserted] = by_written_.try_emplace(written);
+  if (inserted) {
+    const fs::path absolute = absolute_from(base_, written);
+    it->second.absolute = absolute.string();
+    it->second.recorded = relative_if_under(absolute, base_);
+    auto [hash, fresh] = hashes_.try_emplace(it->second.absolute);
+    if (fresh) hash->second = hash_file(absolute);
+    it->second.hash = &hash->second;  // unordered_map never moves its elements
+  }
+  return it->second;
+}
+
+namespace {
+
+InputHash hash_cached(const HashHex& compiler_id, const HashHex& args_hash, const fs::path& source,
+                      std::span<const InputFileCache::File* const> headers, const fs::path& base) {
   InputHash result;
   result.headers.reserve(headers.size());
-  for (const auto& header : headers) {
-    const auto hash = cache ? cache->get(header) : hash_file(header);
-    if (!hash && result.unreadable.empty()) result.unreadable = header.string();
-    result.headers.push_back({relative_if_under(header, base), hash.value_or("")});
+  for (const auto* header : headers) {
+    if (!*header->hash && result.unreadable.empty()) result.unreadable = header->absolute;
+    result.headers.push_back({header->recorded, header->hash->value_or("")});
   }
   std::sort(result.headers.begin(), result.headers.end(),
             [](const HashedFile& a, const HashedFile& b) { return a.path < b.path; });
@@ -68,15 +84,30 @@ InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, cons
   return result;
 }
 
+}  // namespace
+
+InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, const fs::path& source,
+                      std::span<const fs::path> headers, InputFileCache& cache) {
+  std::vector<const InputFileCache::File*> files;
+  files.reserve(headers.size());
+  for (const auto& header : headers) files.push_back(&cache.get(header.string()));
+  return hash_cached(compiler_id, args_hash, source, files, cache.base());
+}
+
+InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, const fs::path& source,
+                      std::span<const fs::path> headers, const fs::path& base) {
+  InputFileCache cache(base);
+  return hash_inputs(compiler_id, args_hash, source, headers, cache);
+}
+
 std::optional<InputHash> rehash_if_unchanged(const HashHex& previous_input_hash,
                                              std::span<const HashedFile> previous_headers, const HashHex& compiler_id,
-                                             const HashHex& args_hash, const fs::path& source, const fs::path& base,
-                                             FileHashCache& cache) {
+                                             const HashHex& args_hash, const fs::path& source, InputFileCache& cache) {
   if (previous_input_hash.empty()) return std::nullopt;
-  std::vector<fs::path> headers;
-  headers.reserve(previous_headers.size());
-  for (const auto& h : previous_headers) headers.push_back(absolute_from(base, h.path));
-  auto inputs = hash_inputs(compiler_id, args_hash, source, headers, base, &cache);
+  std::vector<const InputFileCache::File*> files;
+  files.reserve(previous_headers.size());
+  for (const auto& h : previous_headers) files.push_back(&cache.get(h.path));
+  auto inputs = hash_cached(compiler_id, args_hash, source, files, cache.base());
   if (inputs.value != previous_input_hash) return std::nullopt;
   return inputs;
 }

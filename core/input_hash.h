@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "hash.h"
@@ -33,20 +34,43 @@ struct InputHash {
   std::string unreadable;            // the first file that could not be read, if any
 };
 
+/// One run's memo over one tree: each header's recorded name and hash, worked out once however many
+/// units include it (a batch or a plan meets the same few hundred headers thousands of times, and
+/// normalising a path costs more than looking it up). Files must not change during the run.
+class InputFileCache {
+ public:
+  explicit InputFileCache(std::filesystem::path base);
+  const std::filesystem::path& base() const { return base_; }
+
+  struct File {
+    std::string absolute;            // for messages
+    std::string recorded;            // relative to base where under it, else absolute
+    const std::optional<HashHex>* hash = nullptr;  // nullopt when unreadable
+  };
+  /// `written` as a depfile or a timing database names it: absolute, or relative to base.
+  const File& get(const std::string& written);
+
+ private:
+  std::filesystem::path base_;
+  std::unordered_map<std::string, File> by_written_;
+  std::unordered_map<std::string, std::optional<HashHex>> hashes_;  // by absolute path
+};
+
 /// Hashes compiler identity, argument hash, the source and every header. `source` and `headers`
 /// are absolute; they are recorded (and hashed by name) relative to `base` where they lie under it,
-/// so the hash does not depend on where the tree is checked out. Header hashes come from `cache` when given.
+/// so the hash does not depend on where the tree is checked out.
 InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, const std::filesystem::path& source,
-                      std::span<const std::filesystem::path> headers, const std::filesystem::path& base,
-                      FileHashCache* cache = nullptr);
+                      std::span<const std::filesystem::path> headers, const std::filesystem::path& base);
+/// The same, with header names and hashes from `cache` (whose base is the base).
+InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, const std::filesystem::path& source,
+                      std::span<const std::filesystem::path> headers, InputFileCache& cache);
 
 /// Whether an earlier compile's inputs are unchanged today: same compiler and arguments, and hashing
-/// the source and the headers it recorded (names relative to `base`) gives its input hash again.
-/// Returns the fresh hash, with its header list, when they match.
+/// the source and the headers it recorded (names relative to the cache's base) gives its input hash
+/// again. Returns the fresh hash, with its header list, when they match.
 std::optional<InputHash> rehash_if_unchanged(const HashHex& previous_input_hash,
                                              std::span<const HashedFile> previous_headers,
                                              const HashHex& compiler_id, const HashHex& args_hash,
-                                             const std::filesystem::path& source, const std::filesystem::path& base,
-                                             FileHashCache& cache);
+                                             const std::filesystem::path& source, InputFileCache& cache);
 
 }  // namespace nixcc

@@ -1,6 +1,5 @@
 #include "compile_commands_reader.h"
 
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -9,6 +8,7 @@
 
 #include "child_process.h"
 #include "compiler_args.h"
+#include "file_io.h"
 #include "paths.h"
 
 namespace nixcc::plan {
@@ -30,11 +30,10 @@ fs::path common_folder(const std::vector<fs::path>& files) {
 
 Project read_compile_commands(const fs::path& file_in, const fs::path& source_dir) {
   const fs::path file = fs::absolute(file_in).lexically_normal();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot read", file.string()));
+  const std::string text = read_file_or_throw(file);
   json doc;
   try {
-    doc = json::parse(in);
+    doc = json::parse(text);
   } catch (const json::exception& e) {
     throw std::runtime_error(fmt::format("{}: not valid JSON: {}", file.string(), e.what()));
   }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler_args.h"
+#include "file_io.h"
 #include "paths.h"
 
 namespace nixcc::plan {
@@ -21,10 +22,9 @@ constexpr const char* kClient = "client-nixcc";
 constexpr const char* kQueries[] = {"codemodel-v2", "cache-v2", "toolchains-v1"};
 
 json read_json(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot read", file.string()));
+  const std::string text = read_file_or_throw(file);
   try {
-    return json::parse(in);
+    return json::parse(text);
   } catch (const json::exception& e) {
     throw std::runtime_error(fmt::format("{}: not valid JSON: {}", file.string(), e.what()));
   }

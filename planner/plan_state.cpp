@@ -1,9 +1,10 @@
 #include "plan_state.h"
 
-#include <fstream>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "file_io.h"
+#include "hash.h"
 
 namespace nixcc::plan {
 
@@ -12,7 +13,7 @@ using nlohmann::json;
 
 namespace {
 constexpr const char* kFormat = "nixcc-plan-state";
-constexpr int kVersion = 1;
+constexpr int kVersion = 2;  // 1 kept the manifest's whole text instead of its hash
 }  // namespace
 
 Partition PlanState::partition() const {
@@ -25,11 +26,11 @@ std::optional<PlanState> read_plan_state(const fs::path& plan_dir) {
   const fs::path file = plan_dir / kStateFile;
   std::error_code ec;
   if (!fs::exists(file, ec)) return std::nullopt;
-  std::ifstream in(file, std::ios::binary);
   try {
-    const json doc = json::parse(in);
-    if (doc.at("format") != kFormat || doc.at("version") != kVersion) {
-      throw std::runtime_error(fmt::format("not a {} version {} file", kFormat, kVersion));
+    const json doc = json::parse(read_file_or_throw(file));
+    const int version = doc.at("format") == kFormat ? doc.at("version").get<int>() : 0;
+    if (version < 1 || version > kVersion) {
+      throw std::runtime_error(fmt::format("not a {} file of version 1 to {}", kFormat, kVersion));
     }
     PlanState state;
     state.mode = doc.at("mode").get<std::string>();
@@ -38,7 +39,8 @@ std::optional<PlanState> read_plan_state(const fs::path& plan_dir) {
       BatchState batch;
       batch.units = b.at("units").get<std::vector<std::string>>();
       batch.fingerprint = b.at("fingerprint").get<std::string>();
-      batch.manifest = b.at("manifest").get<std::string>();
+      batch.manifest_hash = version == 1 ? hash_string(b.at("manifest").get<std::string>())
+                                         : b.at("manifest_hash").get<std::string>();
       batch.previous = b.at("previous").get<std::string>();
       state.batches.emplace(name, std::move(batch));
     }
@@ -52,17 +54,10 @@ void write_plan_state(const fs::path& plan_dir, const PlanState& state) {
   json doc = {{"format", kFormat}, {"version", kVersion}, {"mode", state.mode}, {"batch_count", state.batch_count},
               {"batches", json::object()}};
   for (const auto& [name, b] : state.batches) {
-    doc["batches"][name] = {{"units", b.units}, {"fingerprint", b.fingerprint}, {"manifest", b.manifest},
+    doc["batches"][name] = {{"units", b.units}, {"fingerprint", b.fingerprint}, {"manifest_hash", b.manifest_hash},
                             {"previous", b.previous}};
   }
-  const fs::path file = plan_dir / kStateFile;
-  const fs::path tmp = plan_dir / (std::string(kStateFile) + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << doc.dump(1) << "\n";
-    if (!out) throw std::runtime_error(fmt::format("{}: cannot write", tmp.string()));
-  }
-  fs::rename(tmp, file);
+  write_file_atomically(plan_dir / kStateFile, doc.dump(1) + "\n");
 }
 
 }  // namespace nixcc::plan

@@ -1,7 +1,8 @@
 #pragma once
 // What the planner emitted last time, kept beside the plan: batch membership, and for each batch the
-// fingerprint of its inputs, its manifest and the previous output it was given. A batch whose
-// fingerprint is unchanged is emitted exactly as before, so Nix sees the same derivation.
+// fingerprint of its inputs, the hash of its manifest file and the previous output it was given. A
+// batch whose fingerprint is unchanged keeps its manifest file and previous output, so Nix sees the
+// same derivation.
 
 #include <filesystem>
 #include <map>
@@ -16,7 +17,7 @@ namespace nixcc::plan {
 struct BatchState {
   std::vector<std::string> units;
   std::string fingerprint;
-  std::string manifest;  // the manifest's text as emitted
+  std::string manifest_hash;  // of the manifest file as emitted (batches/<name>.json)
   std::string previous;  // the store path handed to the batch, or ""
 };
 

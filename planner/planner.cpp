@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <set>
 
 #include <fmt/format.h>
@@ -12,6 +11,7 @@
 
 #include "batch_manifest.h"
 #include "compile_commands_reader.h"
+#include "file_io.h"
 #include "file_api_reader.h"
 #include "hash.h"
 #include "nix_support_files.h"
@@ -29,17 +29,6 @@ using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
 double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-void write_file(const fs::path& path, std::string_view text) {
-  fs::create_directories(path.parent_path());
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) throw std::runtime_error(fmt::format("{}: cannot write", tmp.string()));
-  }
-  fs::rename(tmp, path);
-}
 
 bool cache_is_off(const std::string& value) {
   std::string v = value;
@@ -78,14 +67,15 @@ std::string previous_output(const std::optional<fs::path>& previous, const std::
   return target.string();
 }
 
-// Adds `name` and every folder leading to it.
-void add_with_parents(std::set<std::string>& files, const std::string& name) {
-  fs::path p = name;
-  while (!p.empty() && files.insert(p.string()).second) p = p.parent_path();
+// Adds `name` and every folder leading to it (plan names are relative, '/'-separated, normalised).
+void add_with_parents(std::set<std::string>& files, std::string_view name) {
+  while (!name.empty() && files.emplace(name).second) {
+    const auto slash = name.rfind('/');
+    name = name.substr(0, slash == std::string_view::npos ? 0 : slash);
+  }
 }
 
-json manifest_json(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain,
-                   bool with_costs) {
+json manifest_json(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain) {
   json doc = {{"format", kManifestFormat}, {"version", kManifestVersion}, {"name", name}, {"source_root", "."}};
   json list = json::array();
   for (const auto* u : units) {
@@ -94,11 +84,33 @@ json manifest_json(const std::string& name, const std::vector<const PlannedUnit*
                   {"directory", u->directory},
                   {"compiler", manifest_compiler(*u, toolchain)},
                   {"arguments", u->arguments}};
-    if (with_costs) entry["cost"] = std::round(u->cost * 1000.0) / 1000.0;
+    entry["cost"] = std::round(u->cost * 1000.0) / 1000.0;
     list.push_back(std::move(entry));
   }
   doc["units"] = std::move(list);
   return doc;
+}
+
+// What decides a batch's derivation besides the cost estimates: the manifest's fields and every
+// unit's input hash. Hashed field by field, not through the manifest's JSON, which costs ten times more.
+std::string fingerprint(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain) {
+  Hasher h;
+  h.add_field("nixcc-batch-fingerprint-2").add_field(name).add_field(kManifestFormat).add_field(std::to_string(kManifestVersion));
+  for (const auto* u : units) {
+    h.add_field(u->source_name).add_field(u->object).add_field(u->directory).add_field(manifest_compiler(*u, toolchain));
+    h.add_field(std::to_string(u->arguments.size()));
+    for (const auto& a : u->arguments) h.add_field(a);
+    h.add_field(u->input_hash);
+  }
+  return h.hex();
+}
+
+// The file's text when its hash is `expected`.
+std::optional<std::string> read_if_hash(const fs::path& file, const std::string& expected) {
+  if (expected.empty()) return std::nullopt;
+  auto text = read_file(file);
+  if (!text || hash_string(*text) != expected) return std::nullopt;
+  return text;
 }
 
 }  // namespace
@@ -200,31 +212,30 @@ void run_plan(PlanOptions options) {
       members.push_back(by_key.at(key));
       nix.batch_of_unit[key] = name;
     }
-    Hasher fingerprint;
-    fingerprint.add_field(manifest_json(name, members, options.toolchain, false).dump());
-    for (const auto* m : members) fingerprint.add_field(m->input_hash);
     BatchState batch;
     batch.units = keys;
-    batch.fingerprint = fingerprint.hex();
+    batch.fingerprint = fingerprint(name, members, options.toolchain);
     const BatchState* before = nullptr;
     if (state) {
       if (auto it = state->batches.find(name); it != state->batches.end()) before = &it->second;
     }
+    // The manifest Nix saw last time, byte for byte (its costs may differ from today's estimates).
+    std::optional<std::string> kept;
+    if (before && before->fingerprint == batch.fingerprint) kept = read_if_hash(out / "batches" / (name + ".json"), before->manifest_hash);
     std::error_code gone;
     const bool previous_collected = before && !before->previous.empty() && !fs::exists(before->previous, gone);
-    if (before && before->fingerprint == batch.fingerprint && !previous_collected) {
-      batch.manifest = before->manifest;  // the same derivation as last time
-      batch.previous = before->previous;
+    if (kept && !previous_collected) {
+      batch.previous = before->previous;  // the same derivation as last time
       ++unchanged;
-    } else if (before && before->fingerprint == batch.fingerprint) {
+    } else if (kept) {
       // The output it was handed last time has been garbage-collected: the derivation must change, so
       // hand it the newest output instead, from which every object is reused.
-      batch.manifest = before->manifest;
       batch.previous = previous_output(options.previous, name);
     } else {
-      batch.manifest = manifest_json(name, members, options.toolchain, true).dump(1) + "\n";
       batch.previous = previous_output(options.previous, name);
     }
+    const std::string manifest = kept ? *kept : manifest_json(name, members, options.toolchain).dump(1) + "\n";
+    batch.manifest_hash = hash_string(manifest);
     EmittedBatch emitted;
     emitted.name = name;
     emitted.manifest_file = fmt::format("batches/{}.json", name);
@@ -232,16 +243,16 @@ void run_plan(PlanOptions options) {
     emitted.fingerprint = batch.fingerprint;
     std::set<std::string> source_files, build_files;
     for (const auto* m : members) {
-      std::vector<std::string> names{m->source_name};
-      for (const auto& h : m->headers) names.push_back(h.path);
-      for (const auto& n : names) {
+      const auto add = [&](std::string_view n) {
         if (n.starts_with(kSourcePrefix)) add_with_parents(source_files, n.substr(kSourcePrefix.size()));
         if (n.starts_with(kBuildPrefix)) add_with_parents(build_files, n.substr(kBuildPrefix.size()));
-      }
+      };
+      add(m->source_name);
+      for (const auto& h : m->headers) add(h.path);
     }
     emitted.source_files.assign(source_files.begin(), source_files.end());
     emitted.build_files.assign(build_files.begin(), build_files.end());
-    write_file(out / emitted.manifest_file, batch.manifest);
+    if (!kept) write_file_atomically(out / emitted.manifest_file, manifest);
     manifest_files.insert(emitted.manifest_file);
     nix.batches.push_back(std::move(emitted));
     new_state.batches.emplace(name, std::move(batch));
@@ -251,8 +262,8 @@ void run_plan(PlanOptions options) {
     const auto rel = fmt::format("batches/{}", entry.path().filename().string());
     if (!manifest_files.count(rel)) fs::remove(entry.path(), ec);
   }
-  for (const auto& file : nix_support_files()) write_file(out / "nixcc" / file.path, file.text);
-  write_file(out / "default.nix", render_default_nix(nix));
+  for (const auto& file : nix_support_files()) write_file_atomically(out / "nixcc" / file.path, file.text);
+  write_file_atomically(out / "default.nix", render_default_nix(nix));
   write_plan_state(out, new_state);
   metrics["phases"]["write_s"] = since(phase);
   metrics["total_s"] = since(start);
@@ -281,7 +292,7 @@ void run_plan(PlanOptions options) {
     const double mean = total_cost / static_cast<double>(partition.size());
     metrics["expected_total_seconds"] = total_cost;
     metrics["slowest_over_mean"] = mean > 0 ? worst / mean : 1.0;
-    write_file(out / "metrics.json", metrics.dump(2) + "\n");
+    write_file_atomically(out / "metrics.json", metrics.dump(2) + "\n");
     std::string table = fmt::format("nixcc-plan metrics (also {}):\n", (out / "metrics.json").string());
     for (const auto& [k, v] : metrics["phases"].items()) table += fmt::format("  {:<14} {:.3f} s\n", k, v.get<double>());
     table += fmt::format("  {:<14} {}\n  {:<14} {}\n  {:<14} {}\n", "units", units.size(), "batches", partition.size(),

@@ -73,8 +73,8 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
   remember(scans_db);
   for (auto* db : history) remember(*db);
 
-  FileHashCache cache;
   const fs::path& root = frame.root();
+  InputFileCache cache(root);
   std::vector<std::size_t> to_scan;
   for (std::size_t i = 0; i < units.size(); ++i) {
     auto& u = units[i];
@@ -83,7 +83,7 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
       for (auto rec = it->second.rbegin(); rec != it->second.rend() && !found; ++rec) {  // newest first
         if (rec->args_hash != u.args_hash || rec->compiler_id != u.compiler_id) continue;
         if (auto inputs = rehash_if_unchanged(rec->input_hash, rec->headers, u.compiler_id, u.args_hash,
-                                              root / u.source_name, root, cache)) {
+                                              root / u.source_name, cache)) {
           u.headers = std::move(inputs->headers);
           u.input_hash = inputs->value;
           found = true;
@@ -143,7 +143,7 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
                                      first_error_line(scratch.path() / fmt::format("{}.err", done->tag))));
       continue;
     }
-    auto inputs = hash_inputs(u.compiler_id, u.args_hash, root / u.source_name, *headers, root, &cache);
+    auto inputs = hash_inputs(u.compiler_id, u.args_hash, root / u.source_name, *headers, cache);
     u.headers = inputs.headers;
     u.input_hash = inputs.value;
     ++stats.scanned;

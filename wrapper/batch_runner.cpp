@@ -8,9 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -21,6 +19,7 @@
 #include "child_process.h"
 #include "compiler_args.h"
 #include "depfile.h"
+#include "file_io.h"
 #include "host.h"
 #include "input_hash.h"
 #include "paths.h"
@@ -67,13 +66,6 @@ struct Job {
   double started_unix = 0;    // set when it starts
   double start_offset_s = 0;  // seconds after the batch started
 };
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Inside Nix the source root is a new store path after every edit; hashing arguments with the root
 // written as a placeholder keeps unchanged units' hashes equal.
@@ -238,7 +230,7 @@ class BatchRun {
     const CompileRecord* prev = previous_->find(job.unit->object);
     if (!prev || prev->args_hash != job.args_hash || prev->compiler_id != job.compiler_id) return std::nullopt;
     return rehash_if_unchanged(prev->input_hash, prev->headers, job.compiler_id, job.args_hash, job.source,
-                               manifest_.source_root, hash_cache_);
+                               hash_cache_);
   }
 
   // Copies the reusable objects (while the compilers already run) and records them in one transaction.
@@ -300,15 +292,15 @@ class BatchRun {
     if (usage.exit_status == 0) {
       // No depfile (a compiler that ignores -MD) leaves the input hash empty: such a unit is never reused.
       if (const auto headers = read_depfile_headers(job.depfile, job.cwd, job.source)) {
-        const auto inputs = hash_inputs(job.compiler_id, job.args_hash, job.source, *headers, manifest_.source_root, &hash_cache_);
+        const auto inputs = hash_inputs(job.compiler_id, job.args_hash, job.source, *headers, hash_cache_);
         record.input_hash = inputs.value;
         record.headers = inputs.headers;
       }
     }
     db_->record_compile(build_, record);
 
-    const std::string out = read_file(job.out_log);
-    const std::string err = read_file(job.err_log);
+    const std::string out = read_file(job.out_log).value_or("");
+    const std::string err = read_file(job.err_log).value_or("");
     if (usage.exit_status == 0) {
       ++compiled_;
       progress(fmt::format("{} {:.1f}s", job.unit->source, wall_s));
@@ -380,7 +372,7 @@ class BatchRun {
   std::vector<Job> jobs_;
   std::optional<TimingDb> db_;
   BuildRecord build_;
-  FileHashCache hash_cache_;
+  InputFileCache hash_cache_{manifest_.source_root};
   std::size_t finished_ = 0, compiled_ = 0, reused_ = 0, not_started_ = 0;
   std::vector<std::string> failed_;
 };

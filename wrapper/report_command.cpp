@@ -1,12 +1,12 @@
 #include "report_command.h"
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "html_report.h"
+#include "file_io.h"
 #include "query_input.h"
 
 namespace nixcc {
@@ -47,13 +47,7 @@ void add_report_command(CLI::App& app) {
       input.previous = options->previous;
     }
     const std::string html = render_html_report(*db, input);
-    const std::string tmp = options->out + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << html;
-      if (!out) throw std::runtime_error(fmt::format("{}: cannot write", tmp));
-    }
-    std::filesystem::rename(tmp, options->out);
+    write_file_atomically(options->out, html);
     std::fputs(fmt::format("nixcc report: {}\n", options->out).c_str(), stdout);
   });
 }

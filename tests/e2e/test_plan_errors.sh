@@ -102,6 +102,22 @@ printf '{"format": "nixcc-plan-state", "version": 1, "mode": "batches", "batch_c
   >"$SCRATCH/p2/nixcc-plan-state.json"
 plan_expect_exit 1 "$log" nixcc-plan "$build" -o "$SCRATCH/p2"
 expect_message "$log" "$SCRATCH/p2/nixcc-plan-state.json"
+#    a newer state version than this planner knows is refused too, naming the versions it reads.
+printf '{"format": "nixcc-plan-state", "version": 99, "mode": "batches", "batch_count": 1, "batches": {}}\n' \
+  >"$SCRATCH/p2/nixcc-plan-state.json"
+plan_expect_exit 1 "$log" nixcc-plan "$build" -o "$SCRATCH/p2"
+expect_message "$log" "version 1 to 2"
+#    a version-1 state (it kept each manifest's text) is still read: the partition carries forward and
+#    the batches whose manifest is unchanged keep it.
+rm -rf "$SCRATCH/p7"
+plan_expect_exit 0 "$log" nixcc-plan "$build" -o "$SCRATCH/p7" --batches 2
+jq --rawfile b0 "$SCRATCH/p7/batches/b0.json" --rawfile b1 "$SCRATCH/p7/batches/b1.json" \
+  '.version = 1 | .batches.b0.manifest = $b0 | .batches.b1.manifest = $b1 | del(.batches[].manifest_hash)' \
+  "$SCRATCH/p7/nixcc-plan-state.json" >"$SCRATCH/v1.json"
+mv "$SCRATCH/v1.json" "$SCRATCH/p7/nixcc-plan-state.json"
+plan_expect_exit 0 "$log" nixcc-plan "$build" -o "$SCRATCH/p7"
+expect_message "$log" "carried forward from the previous plan; 2 unchanged"
+[ "$(jq -r .version "$SCRATCH/p7/nixcc-plan-state.json")" = 2 ] || fail "the re-plan should write a version-2 state"
 
 # 8. A source produced by a build step (not by configure) that has not been built yet: named, with its target.
 mkdir -p "$src/gen"

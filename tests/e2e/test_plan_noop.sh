@@ -58,4 +58,17 @@ plan_run "$plan" "$build" --previous "$result" --timings "$result/timings.sqlite
 plan_drvs "$plan" >"$SCRATCH/drvs.unrelated"
 diff -u "$SCRATCH/drvs.before" "$SCRATCH/drvs.unrelated" || fail "files no unit reads changed derivations"
 
+# A manifest edited by hand no longer matches the hash the state recorded: the planner writes it
+# afresh (only that batch's derivation may move) instead of handing Nix the edited file.
+printf '{"edited": true}\n' >"$plan/batches/b0.json"
+plan_run "$plan" "$build" --previous "$result" --timings "$result/timings.sqlite"
+grep -q '2 unchanged' "$PLAN_LOG" || { cat "$PLAN_LOG"; fail "an edited manifest should count its batch as changed"; }
+jq -e '.format == "nixcc-batch-manifest" and (.units | length) > 0' "$plan/batches/b0.json" >/dev/null ||
+  fail "the edited manifest was not rewritten: $(cat "$plan/batches/b0.json")"
+grep -v '^batches\.b0 ' "$SCRATCH/drvs.before" >"$SCRATCH/drvs.others"
+plan_drvs "$plan" | grep -v '^batches\.b0 ' | grep -v '^targets\.' | grep -v '^timings ' | grep -v '^default ' >"$SCRATCH/drvs.rewritten" || true
+grep -v '^targets\.' "$SCRATCH/drvs.others" | grep -v '^timings ' | grep -v '^default ' | diff -u - "$SCRATCH/drvs.rewritten" ||
+  fail "rewriting one manifest moved other batches"
+[ "$(plan_dry_run_count "$plan")" -ge 1 ] || fail "a rewritten manifest with new costs should be a new derivation"
+
 pass "no-op build and no-op re-plan leave every derivation unchanged ($(plan_elapsed))"
