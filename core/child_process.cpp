@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -49,9 +50,19 @@ std::optional<fs::path> find_executable(const std::string& name) {
     if (::access(name.c_str(), X_OK) == 0 && !fs::is_directory(name)) return fs::path(name);
     return std::nullopt;
   }
-  const auto found = bp::search_path(name);
-  if (found.empty()) return std::nullopt;
-  return fs::path(found.string());
+  // As execvp searches, without bp::search_path: that one loads the user's locale on the way, which
+  // is a third of the launcher's start-up.
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (;;) {
+    const auto colon = dirs.find(':');
+    const std::string_view dir = dirs.substr(0, colon);
+    const fs::path candidate = fs::path(dir.empty() ? "." : std::string(dir)) / name;
+    std::error_code ec;
+    if (::access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate, ec)) return candidate;
+    if (colon == std::string_view::npos) return std::nullopt;
+    dirs.remove_prefix(colon + 1);
+  }
 }
 
 pid_t spawn_child(const fs::path& exe, const std::vector<std::string>& args, const fs::path& cwd,

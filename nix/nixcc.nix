@@ -14,7 +14,8 @@ stdenv.mkDerivation {
   };
   nativeBuildInputs = [ cmake ninja ];
   buildInputs = [ boost fmt xxHash sqlite nlohmann_json cli11 catch2 ];
-  cmakeFlags = [ "-DBUILD_TESTING=OFF" ];
+  # nixpkgs' libraries are shared-only by default; nixcc links them as they come.
+  cmakeFlags = [ "-DBUILD_TESTING=OFF" "-DNIXCC_STATIC_LIBS=OFF" ];
   meta = {
     description = "Compile wrapper and planner that make Nix builds of C and C++ projects fast and measurable";
     mainProgram = "nixcc";

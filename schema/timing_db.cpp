@@ -183,8 +183,9 @@ void TimingDb::record_compiles(const BuildRecord& build, std::span<const Compile
 
 void TimingDb::limit_wal() {
   // Launchers are short-lived connections that skip the checkpoint on close; SQLite's automatic
-  // checkpoints then copy pages back but the log never restarts, and it grows by ~200 KiB a compile.
-  // Once it passes kWalLimitBytes, one writer truncates it (waiting on the busy timeout if needed).
+  // checkpoints then copy pages back but the log never restarts. Each launcher's first open reads the
+  // whole log back (WAL recovery), so its length is a per-compile cost: past kWalLimitBytes (a few
+  // hundred compiles' worth) one writer truncates it, waiting on the busy timeout if needed.
   std::error_code ec;
   const auto size = std::filesystem::file_size(conn_.path() + "-wal", ec);
   if (ec || size < kWalLimitBytes) return;

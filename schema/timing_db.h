@@ -172,7 +172,7 @@ class TimingDb {
  private:
   void configure_for_writing();
   void limit_wal();
-  static constexpr std::uintmax_t kWalLimitBytes = 4u << 20;
+  static constexpr std::uintmax_t kWalLimitBytes = 1u << 20;
   void migrate();
 
   sqlite::Connection conn_;

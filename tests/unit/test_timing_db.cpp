@@ -231,6 +231,9 @@ TEST_CASE("a database at every earlier version migrates and keeps its rows", "[t
     RawDb raw(path);
     CHECK(raw.value("PRAGMA user_version") == std::to_string(latest));
     CHECK(raw.value("SELECT count(*) FROM compiles") == "2");
+    // Version 3 dropped the index that made every header row a random write.
+    CHECK(raw.value("SELECT count(*) FROM sqlite_master WHERE name = 'headers_by_path'") == "0");
+    CHECK(raw.value("SELECT count(*) FROM sqlite_master WHERE name = 'headers_by_compile'") == "1");
   }
 }
 
