@@ -25,6 +25,7 @@
 #include "paths.h"
 #include "process_pool.h"
 #include "scratch_dir.h"
+#include "shell_quote.h"
 #include "timing_db.h"
 
 namespace nixcc {
@@ -321,9 +322,8 @@ class BatchRun {
   }
 
   std::string command_line(const Job& job) const {
-    std::string line = fmt::format("  (cd {} && {}", job.cwd.string(), job.compiler.string());
-    for (const auto& a : job.args) line += " " + a;
-    return line + ")";
+    return fmt::format("  (cd {} && {} {})", shell_quote(job.cwd.string()), shell_quote(job.compiler.string()),
+                       shell_join(job.args));
   }
 
   void progress(const std::string& what) {

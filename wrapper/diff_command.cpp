@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_checks.h"
 #include "output_format.h"
 #include "query_input.h"
 #include "timing_diff.h"
@@ -94,10 +95,10 @@ void add_diff_command(CLI::App& app) {
   cmd->add_option("--old-build", options->old_build, "Build of OLD: latest, an id, or all")->capture_default_str();
   cmd->add_option("--new-build", options->new_build, "Build of NEW: latest, an id, or all")->capture_default_str();
   cmd->add_option("--min-seconds", options->thresholds.min_seconds, "Smaller time changes are noise")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(at_least(0));
   cmd->add_option("--min-ratio", options->thresholds.min_ratio, "So are changes below this fraction of the old time")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
-  cmd->add_option("--format", options->format, "table, json or csv")->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+      ->capture_default_str()->check(at_least(0));
+  cmd->add_option("--format", options->format, "table, json or csv")->transform(one_of(formats));
   cmd->callback([options] {
     auto old_db = open_for_query({options->old_db});
     auto new_db = open_for_query({options->new_db});

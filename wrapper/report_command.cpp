@@ -5,8 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "html_report.h"
+#include "cli_checks.h"
 #include "file_io.h"
+#include "html_report.h"
 #include "query_input.h"
 
 namespace nixcc {
@@ -31,7 +32,7 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("--previous", options->previous, "A previous database to show the difference against");
   cmd->add_option("-o,--output", options->out, "HTML file to write")->required();
   cmd->add_option("--title", options->title, "Page title")->capture_default_str();
-  cmd->add_option("--top", options->top, "Rows per table")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--top", options->top, "Rows per table")->capture_default_str()->check(at_least(1));
   cmd->callback([options] {
     if (options->dbs.empty()) options->dbs.push_back(default_db_path().string());
     auto db = open_for_query(options->dbs);

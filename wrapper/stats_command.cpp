@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "breakdown.h"
+#include "cli_checks.h"
 #include "output_format.h"
 #include "query_input.h"
 #include "timing_db.h"
@@ -166,11 +167,11 @@ void add_stats_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("stats", "Totals and the slowest translation units, or where the time goes (ccache: -s)");
   add_db_option(*cmd, options->dbs);
   cmd->add_option("--build", options->build, "latest, a build id, or all")->capture_default_str();
-  cmd->add_option("--top", options->top, "How many rows to list")->capture_default_str()->check(CLI::NonNegativeNumber);
+  cmd->add_option("--top", options->top, "How many rows to list")->capture_default_str()->check(at_least(0));
   cmd->add_option("--format", options->format, "table, json or csv")
-      ->transform(CLI::CheckedTransformer(kFormats, CLI::ignore_case));
+      ->transform(one_of(kFormats));
   cmd->add_option("--by", options->by, "Sum compile time by target, batch, dir or header")
-      ->transform(CLI::CheckedTransformer(kGroups, CLI::ignore_case));
+      ->transform(one_of(kGroups));
   cmd->add_flag("--system-headers", options->system_headers, "With --by header: rank system headers too");
   cmd->callback([options] {
     if (options->dbs.empty()) options->dbs.push_back(default_db_path().string());

@@ -87,6 +87,12 @@ status=0
 [[ $(cat "$SCRATCH/log1.err") == *"$diag"* ]] || fail "the diagnostic is not on stderr"
 grep -q 'FAILED src/bad.cpp' "$SCRATCH/log1.out" || fail "the FAILED line is not on stdout"
 grep -q 'failed: src/bad.cpp' "$SCRATCH/log1.err" || fail "the failure summary is not on stderr"
+# The command under the FAILED line is one a person can paste into a shell: it fails the same way.
+rerun=$(grep -m1 '^  (cd ' "$SCRATCH/log1.out") || fail "no command line under the FAILED line"
+bash -c "$rerun" >"$SCRATCH/rerun.out" 2>&1 && fail "the printed command compiled bad.cpp: $rerun"
+grep -qF "$(grep -m1 error "$SCRATCH/direct.err" | sed 's/^[^:]*://')" "$SCRATCH/rerun.out" ||
+  fail "the printed command does not reproduce g++'s error: $rerun
+$(cat "$SCRATCH/rerun.out")"
 
 # --- 2. over an earlier complete output: it comes back unchanged -----------------------------------
 "$NIXCC" batch "$SCRATCH/good.json" --out "$out" --jobs 2 >"$SCRATCH/log-good" 2>&1 || { cat "$SCRATCH/log-good"; fail "good batch failed"; }

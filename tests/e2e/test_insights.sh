@@ -93,6 +93,25 @@ grep -q "nonexistent.sqlite" "$SCRATCH/err" || fail "merge error does not name t
 "$NIXCC" stats --db "$one" --db "$two" --build all --format json | grep -q '"compiles": 16' || fail "stats over two databases"
 pass "merge"
 
+# Bad option values: one plain line naming the option and what it takes, exit status 1 or more.
+bad_option() {
+  local expected=$1
+  shift
+  "$NIXCC" "$@" >"$SCRATCH/out" 2>"$SCRATCH/err" && fail "nixcc $* succeeded"
+  grep -qF -- "$expected" "$SCRATCH/err" || fail "nixcc $*: expected '$expected' in: $(cat "$SCRATCH/err")"
+  grep -qE '[0-9]{30}|OR \{|->' "$SCRATCH/err" && fail "nixcc $*: CLI11's internals leak into the message: $(cat "$SCRATCH/err")"
+  return 0
+}
+bad_option "--top: -1 is too small: must be at least 0" stats --db "$one" --top -1
+bad_option "--top: x is not a number" stats --db "$one" --top x
+bad_option "--format: 'xml' is not one of csv, json, table" stats --db "$one" --format xml
+bad_option "--by: 'file' is not one of batch, dir, header, target" stats --db "$one" --by file
+bad_option "--format: 'yaml' is not one of csv, json, table" diff "$one" "$two" --format yaml
+bad_option "--min-ratio: -0.5 is too small: must be at least 0" diff "$one" "$two" --min-ratio -0.5
+bad_option "--top: 0 is too small: must be at least 1" report --db "$two" -o "$SCRATCH/r.html" --top 0
+"$NIXCC" stats --db "$one" --format JSON | grep -q '"compiles"' || fail "--format is case-insensitive"
+pass "bad option values"
+
 # report: self-contained HTML that headless Chromium renders with the units' names.
 "$NIXCC" report --db "$two" --previous "$one" -o "$SCRATCH/report.html" >/dev/null
 grep -qiE '<script|https?://' "$SCRATCH/report.html" && fail "report is not self-contained"
