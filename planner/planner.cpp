@@ -11,8 +11,8 @@
 
 #include "batch_manifest.h"
 #include "compile_commands_reader.h"
-#include "file_io.h"
 #include "file_api_reader.h"
+#include "file_io.h"
 #include "hash.h"
 #include "nix_support_files.h"
 #include "partition.h"
@@ -95,9 +95,11 @@ json manifest_json(const std::string& name, const std::vector<const PlannedUnit*
 // unit's input hash. Hashed field by field, not through the manifest's JSON, which costs ten times more.
 std::string fingerprint(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain) {
   Hasher h;
-  h.add_field("nixcc-batch-fingerprint-2").add_field(name).add_field(kManifestFormat).add_field(std::to_string(kManifestVersion));
+  h.add_field("nixcc-batch-fingerprint-2").add_field(name);
+  h.add_field(kManifestFormat).add_field(std::to_string(kManifestVersion));
   for (const auto* u : units) {
-    h.add_field(u->source_name).add_field(u->object).add_field(u->directory).add_field(manifest_compiler(*u, toolchain));
+    h.add_field(u->source_name).add_field(u->object).add_field(u->directory);
+    h.add_field(manifest_compiler(*u, toolchain));
     h.add_field(std::to_string(u->arguments.size()));
     for (const auto& a : u->arguments) h.add_field(a);
     h.add_field(u->input_hash);
@@ -221,17 +223,17 @@ void run_plan(PlanOptions options) {
     }
     // The manifest Nix saw last time, byte for byte (its costs may differ from today's estimates).
     std::optional<std::string> kept;
-    if (before && before->fingerprint == batch.fingerprint) kept = read_if_hash(out / "batches" / (name + ".json"), before->manifest_hash);
+    if (before && before->fingerprint == batch.fingerprint) {
+      kept = read_if_hash(out / "batches" / (name + ".json"), before->manifest_hash);
+    }
     std::error_code gone;
     const bool previous_collected = before && !before->previous.empty() && !fs::exists(before->previous, gone);
     if (kept && !previous_collected) {
       batch.previous = before->previous;  // the same derivation as last time
       ++unchanged;
-    } else if (kept) {
-      // The output it was handed last time has been garbage-collected: the derivation must change, so
-      // hand it the newest output instead, from which every object is reused.
-      batch.previous = previous_output(options.previous, name);
     } else {
+      // A changed batch reuses what it can from the newest output. So does an unchanged one whose
+      // recorded output has been garbage-collected: its derivation must change anyway.
       batch.previous = previous_output(options.previous, name);
     }
     const std::string manifest = kept ? *kept : manifest_json(name, members, options.toolchain).dump(1) + "\n";
