@@ -208,8 +208,19 @@ class Project:
             f.write("\nint nixcc_bench_edited_cpp_function(int x) { return x * 3 + 1; }\n")
 
     def do_edit_header(self):
-        with open(os.path.join(self.src, self.edit_header), "a") as f:
-            f.write("\ninline int nixcc_bench_edited_header_function(int x) { return x * 5 + 2; }\n")
+        # Inside the include guard when the header has one (its last #endif): appended after it, the
+        # function would be defined twice in a unit that includes the header twice (abseil's int128.h).
+        path = os.path.join(self.src, self.edit_header)
+        with open(path) as f:
+            text = f.read()
+        added = "\ninline int nixcc_bench_edited_header_function(int x) { return x * 5 + 2; }\n"
+        guard_end = text.rfind("\n#endif")
+        if guard_end >= 0 and not text[guard_end + 1:].split("\n", 1)[-1].strip():
+            text = text[:guard_end] + added + text[guard_end:]
+        else:
+            text += added
+        with open(path, "w") as f:
+            f.write(text)
 
     def do_add_tu(self):
         if self.kind == "synthetic":
