@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "child_process.h"
+#include "cli_checks.h"
 #include "file_api_reader.h"
 #include "planner.h"
 
@@ -48,28 +49,10 @@ int main(int argc, char** argv) {
   input->require_option(1);
   app.add_option("--source-dir", options.source_dir, "With --compile-commands: the project's root (default: inferred)");
   app.add_option("--out,-o", options.out, "Plan directory to write (default.nix, batches/, state)")->required();
-  const auto at_least_one = CLI::Validator(
-      [](const std::string& value) {
-        try {
-          return std::stod(value) >= 1 ? std::string() : std::string("must be at least 1");
-        } catch (const std::exception&) {
-          return std::string("must be a number");
-        }
-      },
-      ">= 1");
-  const auto positive = CLI::Validator(
-      [](const std::string& value) {
-        try {
-          return std::stod(value) > 0 ? std::string() : std::string("must be greater than 0");
-        } catch (const std::exception&) {
-          return std::string("must be a number");
-        }
-      },
-      "> 0");
-  auto* batches_opt = app.add_option("--batches", batches, "Number of batches")->check(at_least_one);
+  auto* batches_opt = app.add_option("--batches", batches, "Number of batches")->check(nixcc::at_least(1));
   auto* seconds_opt = app.add_option("--batch-seconds", batch_seconds,
                                      fmt::format("Target compile seconds per batch (default {})", nixcc::plan::kDefaultBatchSeconds))
-                          ->check(positive);
+                          ->check(nixcc::greater_than(0));
   auto* per_file_opt = app.add_flag("--per-file", options.per_file, "One batch per translation unit (for comparison)");
   batches_opt->excludes(seconds_opt)->excludes(per_file_opt);
   seconds_opt->excludes(per_file_opt);
@@ -81,7 +64,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--metrics", options.metrics, "Print the planner's own figures and write metrics.json");
   app.add_option("--nixcc", options.nixcc, "The nixcc binary batch derivations run (host mode; default: beside nixcc-plan)");
-  app.add_option("--jobs,-j", options.jobs, "Dependency scans at once (default: all cores)")->check(at_least_one);
+  app.add_option("--jobs,-j", options.jobs, "Dependency scans at once (default: all cores)")->check(nixcc::at_least(1));
   options.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
   try {

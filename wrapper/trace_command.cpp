@@ -1,12 +1,12 @@
 #include "trace_command.h"
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "file_io.h"
 #include "query_input.h"
 #include "timeline.h"
 
@@ -72,9 +72,7 @@ void add_trace_command(CLI::App& app) {
       std::fputs(text.c_str(), stdout);
       return;
     }
-    std::ofstream out(options->out, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) throw std::runtime_error(fmt::format("{}: cannot write", options->out));
+    write_file_atomically(options->out, text);
     int tracks = 0;
     for (int n : timeline.tracks) tracks += n;
     std::fputs(fmt::format("nixcc trace: {} compiles on {} tracks -> {}\n", rows.size(), tracks, options->out).c_str(), stdout);

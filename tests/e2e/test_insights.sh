@@ -110,6 +110,12 @@ bad_option "--format: 'yaml' is not one of csv, json, table" diff "$one" "$two" 
 bad_option "--min-ratio: -0.5 is too small: must be at least 0" diff "$one" "$two" --min-ratio -0.5
 bad_option "--top: 0 is too small: must be at least 1" report --db "$two" -o "$SCRATCH/r.html" --top 0
 "$NIXCC" stats --db "$one" --format JSON | grep -q '"compiles"' || fail "--format is case-insensitive"
+# A trace that cannot be written (the output names a folder) fails in one line and leaves nothing behind.
+mkdir -p "$SCRATCH/trace-dir"
+"$NIXCC" trace --db "$two" -o "$SCRATCH/trace-dir" >"$SCRATCH/out" 2>"$SCRATCH/err" && fail "trace into a folder succeeded"
+grep -qF "$SCRATCH/trace-dir" "$SCRATCH/err" || fail "trace error does not name the output: $(cat "$SCRATCH/err")"
+[[ $(wc -l <"$SCRATCH/err") == 1 ]] || fail "trace error is not one line: $(cat "$SCRATCH/err")"
+[[ -d "$SCRATCH/trace-dir" && ! -e "$SCRATCH/trace-dir.tmp" ]] || fail "a failed trace left a temporary file or lost the folder"
 pass "bad option values"
 
 # report: self-contained HTML that headless Chromium renders with the units' names.

@@ -76,6 +76,11 @@ expect_message "$log" "--batches"
 # positive double, as "0.000000": "Value 0 not in range 0.000000 to 1.79e308").
 # Reported at the end, so that the checks after this one still run.
 grep -Eq 'range 0(\.0+)? to' "$log" && deferred+=("--batches 0 is rejected with a self-contradictory message: $(head -c 120 "$log")...")
+expect_message "$log" "--batches: 0 is too small: must be at least 1"
+plan_expect_exit_nonzero "$log" nixcc-plan "$build" -o "$SCRATCH/p5" --batch-seconds 0
+expect_message "$log" "--batch-seconds: 0 is too small: must be greater than 0"
+plan_expect_exit_nonzero "$log" nixcc-plan "$build" -o "$SCRATCH/p5" --jobs two
+expect_message "$log" "--jobs: two is not a number"
 plan_expect_exit_nonzero "$log" nixcc-plan "$build" -o "$SCRATCH/p5" --batches 2 --per-file
 plan_expect_exit_nonzero "$log" nixcc-plan "$build"  # no -o
 [ ! -e "$SCRATCH/p5" ] || fail "a rejected command line left a plan directory behind"
