@@ -124,6 +124,16 @@ BatchManifest read_batch_manifest(const fs::path& path) {
         unit.arguments.push_back(a.get<std::string>());
       }
     }
+    if (const auto inputs = u.find("inputs"); inputs != u.end() && !inputs->is_null()) {
+      if (!inputs->is_array()) throw ManifestError(path, fmt::format("{}.inputs: must be an array", where));
+      unit.inputs.emplace();
+      for (const auto& item : *inputs) {
+        if (!item.is_string()) throw ManifestError(path, fmt::format("{}.inputs: every item must be a string", where));
+        const auto input = item.get<std::string>();
+        if (!fs::path(input).is_absolute()) require_inside(path, input, where + ".inputs", false);
+        unit.inputs->push_back(input);
+      }
+    }
     if (const auto cost = u.find("cost"); cost != u.end() && !cost->is_null()) {
       if (!cost->is_number() || cost->get<double>() < 0) {
         throw ManifestError(path, fmt::format("{}.cost: must be a number of seconds >= 0", where));

@@ -20,6 +20,10 @@ struct BatchUnit {
   std::vector<std::string> arguments; // compiler flags, without -c, -o, depfile options or the source
   std::string compiler;               // the manifest's compiler unless a unit names its own
   std::optional<double> cost;         // expected seconds, for scheduling
+  /// Every file the plan expects the compile to read besides the source and the compiler's own
+  /// headers: frame names ("s/...", "b/...") or absolute host paths. When present, the batch fails the
+  /// unit if its compiler reads anything else.
+  std::optional<std::vector<std::string>> inputs;
 };
 
 struct BatchManifest {

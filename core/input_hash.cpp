@@ -50,12 +50,16 @@ HashHex compiler_identity(const fs::path& compiler) {
 
 InputFileCache::InputFileCache(fs::path base) : base_(std::move(base)) {}
 
+InputFileCache::InputFileCache(const Frame& frame) : base_(frame.root()), frame_(&frame) {}
+
 const InputFileCache::File& InputFileCache::get(const std::string& written) {
   auto [it, inserted] = by_written_.try_emplace(written);
   if (inserted) {
     const fs::path absolute = absolute_from(base_, written);
     it->second.absolute = absolute.string();
-    it->second.recorded = relative_if_under(absolute, base_);
+    std::string name = frame_ ? frame_->name_of(absolute) : relative_if_under(absolute, base_);
+    it->second.in_frame = !name.empty() && !fs::path(name).is_absolute();
+    it->second.recorded = it->second.in_frame ? std::move(name) : absolute.string();
     auto [hash, fresh] = hashes_.try_emplace(it->second.absolute);
     if (fresh) hash->second = hash_file(absolute);
     it->second.hash = &hash->second;  // unordered_map never moves its elements

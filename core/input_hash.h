@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "frame.h"
 #include "hash.h"
 
 namespace nixcc {
@@ -39,12 +40,16 @@ struct InputHash {
 /// normalising a path costs more than looking it up). Files must not change during the run.
 class InputFileCache {
  public:
+  /// Names files relative to `base` where they lie under it (the launcher).
   explicit InputFileCache(std::filesystem::path base);
+  /// Names files by the frame rule, relative to the frame's root (the planner and batches).
+  explicit InputFileCache(const Frame& frame);
   const std::filesystem::path& base() const { return base_; }
 
   struct File {
     std::string absolute;            // for messages
-    std::string recorded;            // relative to base where under it, else absolute
+    std::string recorded;            // relative to base (or its frame name) where under it, else absolute
+    bool in_frame = false;           // recorded relative to the base
     const std::optional<HashHex>* hash = nullptr;  // nullopt when unreadable
   };
   /// `written` as a depfile or a timing database names it: absolute, or relative to base.
@@ -52,6 +57,7 @@ class InputFileCache {
 
  private:
   std::filesystem::path base_;
+  const Frame* frame_ = nullptr;
   std::unordered_map<std::string, File> by_written_;
   std::unordered_map<std::string, std::optional<HashHex>> hashes_;  // by absolute path
 };

@@ -66,6 +66,36 @@ std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
+// "-x c-header" / "-x c++-header": the compile that makes a precompiled header.
+bool builds_precompiled_header(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "-x" && args[i + 1].ends_with("-header")) return true;
+  }
+  return false;
+}
+
+// The folder the frame's s/ stands for: CMake's source directory, widened to the deepest folder that
+// also holds every compiled source outside the build directory (lz4 and zstd keep their CMakeLists.txt
+// in build/cmake/ and their sources in ../../lib).
+fs::path common_source_root(const Project& project, const std::vector<std::pair<fs::path, json>>& target_docs) {
+  fs::path root = project.source_dir;
+  for (const auto& [file, doc] : target_docs) {
+    for (const auto& source : doc.value("sources", json::array())) {
+      if (!source.contains("compileGroupIndex") || !source.contains("path")) continue;
+      const fs::path path = absolute_from(project.source_dir, source["path"].get<std::string>());
+      if (!plan_name(project, path).empty()) continue;
+      while (!root.empty() && root != root.root_path() && frame_name(path, root, {}).empty()) {
+        root = root.parent_path();
+      }
+      if (root.empty() || root == root.root_path()) {
+        throw std::runtime_error(fmt::format("{}: source {} has no folder in common with the source directory {}",
+                                             file.string(), path.string(), project.source_dir.string()));
+      }
+    }
+  }
+  return root;
+}
+
 }  // namespace
 
 void write_file_api_query(const fs::path& build_dir) {
@@ -152,6 +182,8 @@ Project read_file_api(const fs::path& build_dir_in) {
     target_docs.emplace_back(file, std::move(doc));
   }
 
+  project.source_dir = common_source_root(project, target_docs);
+
   std::set<std::string> keys;
   for (const auto& [file, doc] : target_docs) {
     const auto kind = kind_of(field<std::string>(doc, "type", file));
@@ -200,6 +232,10 @@ Project read_file_api(const fs::path& build_dir_in) {
       }
       for (auto& f : fragments(group.value("compileCommandFragments", json::array()), file)) unit.arguments.push_back(std::move(f));
       unit.directory = project.build_dir / doc.at("paths").value("build", ".");
+      // target_precompile_headers: CMake compiles the header to a .gch that the target's units pick
+      // up through "-include cmake_pch.hxx". The .gch is not an object to link, and a batch's units
+      // read the header itself instead, which GCC guarantees means the same.
+      if (builds_precompiled_header(unit.arguments)) continue;
       const std::string name = plan_name(project, unit.source);
       if (name.empty()) {
         throw std::runtime_error(fmt::format("{}: source {} of target {} is outside the source and build directories",

@@ -115,7 +115,7 @@ class Writer {
       for (const auto& name : target.dependencies) {
         const auto it = targets_by_name_.find(name);
         if (it == targets_by_name_.end() || it->second->artifact.empty()) continue;
-        if (fragment == it->second->artifact || fragment == (project_.build_dir / it->second->artifact).string()) dep = it->second;
+        if (names_artifact(fragment, it->second->artifact)) dep = it->second;
       }
       if (!dep) {
         out.push_back(Value::string(fragment));
@@ -129,6 +129,16 @@ class Writer {
     }
     out.insert(out.end(), rpaths.begin(), rpaths.end());
     return out;
+  }
+
+  // Whether a link fragment names `artifact` (relative to the build directory), or a versioned file of
+  // it: CMake links libjson-c.so.5.2.0 while the File API's artifact is the namelink libjson-c.so.
+  bool names_artifact(const std::string& fragment, const std::string& artifact) const {
+    std::string name = fragment;
+    if (const auto in_build = plan_name(project_, std::filesystem::path(fragment)); in_build.starts_with(kBuildPrefix)) {
+      name = in_build.substr(kBuildPrefix.size());
+    }
+    return name == artifact || (artifact.find(".so") != std::string::npos && name.starts_with(artifact + "."));
   }
 
   Value linker(const Target& target) const {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "batch_manifest.h"
+#include "compiler_options.h"
+#include "paths.h"
 
 namespace nixcc::plan {
 
@@ -10,12 +12,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void make_link(const fs::path& link, const fs::path& target) {
-  std::error_code ec;
-  if (fs::is_symlink(link, ec) && fs::read_symlink(link, ec) == target) return;
-  fs::remove(link, ec);
-  fs::create_directory_symlink(target, link, ec);
-  if (ec) throw std::runtime_error(fmt::format("{}: cannot link to {}: {}", link.string(), target.string(), ec.message()));
+fs::path make_root(const fs::path& root, const Project& project) {
+  const auto link = [](const fs::path& at, const fs::path& target) {
+    std::error_code ec;
+    if (fs::is_symlink(at, ec) && fs::read_symlink(at, ec) == target) return;
+    fs::remove(at, ec);
+    fs::create_directory_symlink(target, at, ec);
+    if (ec) throw std::runtime_error(fmt::format("{}: cannot link to {}: {}", at.string(), target.string(), ec.message()));
+  };
+  fs::create_directories(root);
+  link(root / "s", project.source_dir);
+  link(root / "b", project.build_dir);
+  return root;
 }
 
 // Replaces `dir` where it stands as a whole path prefix (followed by '/' or the end), never inside a
@@ -38,22 +46,72 @@ std::string replace_dir(const std::string& text, const std::string& dir, const s
 
 }  // namespace
 
-PlanFrame::PlanFrame(const Project& project, const fs::path& root) : project_(project), root_(root) {
-  fs::create_directories(root_);
-  make_link(root_ / "s", project.source_dir);
-  make_link(root_ / "b", project.build_dir);
+PlanFrame::PlanFrame(const Project& project, const fs::path& root)
+    : project_(project), frame_(make_root(root, project), project.source_dir, project.build_dir) {
+  const auto add = [&](const fs::path& dir, const char* part) {
+    const std::string with = fmt::format("{}/{}", kSourceRootPlaceholder, part);
+    for (const auto& [written, _] : spellings_) {
+      if (written == dir.string()) return;
+    }
+    spellings_.emplace_back(dir.string(), with);
+  };
+  std::error_code ec;
+  add(project.build_dir, "b");
+  if (auto real = fs::canonical(project.build_dir, ec); !ec) add(real, "b");
+  add(project.source_dir, "s");
+  if (auto real = fs::canonical(project.source_dir, ec); !ec) add(real, "s");
 }
 
 std::string PlanFrame::rewrite(const std::string& arg) const {
-  // The build directory first: it often lies inside the source directory.
-  const std::string b = replace_dir(arg, project_.build_dir.string(), fmt::format("{}/b", kSourceRootPlaceholder));
-  return replace_dir(b, project_.source_dir.string(), fmt::format("{}/s", kSourceRootPlaceholder));
+  std::string out = arg;
+  for (const auto& [dir, with] : spellings_) out = replace_dir(out, dir, with);
+  return out;
+}
+
+std::string PlanFrame::frame_form(const fs::path& absolute) const {
+  const std::string name = frame_.name_of(absolute);
+  return name.empty() ? "" : fmt::format("{}/{}", kSourceRootPlaceholder, name);
+}
+
+std::vector<std::string> PlanFrame::rewrite_arguments(const Unit& unit) const {
+  std::vector<std::string> out;
+  out.reserve(unit.arguments.size());
+  // A relative path value in the frame, made absolute; anything else as rewrite() leaves it.
+  const auto path_value = [&](const std::string& value) {
+    if (value.empty() || fs::path(value).is_absolute()) return rewrite(value);
+    const auto in_frame = frame_form(absolute_from(unit.directory, value));
+    return in_frame.empty() ? rewrite(value) : in_frame;
+  };
+  const auto& args = unit.arguments;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (const auto* option = find_option(arg); option && (option->flags & kTakesPath) && (option->flags & kTakesArg) &&
+                                               i + 1 < args.size()) {
+      out.push_back(arg);
+      out.push_back(path_value(args[++i]));
+      continue;
+    }
+    if (const auto* option = find_prefix_option(arg); option && (option->flags & kTakesPath) && arg.size() > option->name.size()) {
+      std::string value = arg.substr(option->name.size());
+      std::string glue;
+      if (value.starts_with('=') && option->name.starts_with("--")) {  // --include=file
+        glue = "=";
+        value.erase(0, 1);
+      }
+      out.push_back(std::string(option->name) + glue + path_value(value));
+      continue;
+    }
+    out.push_back(rewrite(arg));
+  }
+  return out;
 }
 
 std::string PlanFrame::directory_of(const Unit& unit) const {
-  if (unit.directory == project_.build_dir) return "b";
-  if (unit.directory == project_.source_dir) return "s";
-  return plan_name(project_, unit.directory);
+  fs::path dir = unit.directory.lexically_normal();  // CMake writes the top build folder as "<build>/."
+  if (!dir.has_filename()) dir = dir.parent_path();
+  if (dir == project_.build_dir) return "b";
+  if (dir == project_.source_dir) return "s";
+  return plan_name(project_, dir);
 }
 
 }  // namespace nixcc::plan

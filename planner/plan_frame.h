@@ -1,13 +1,13 @@
 #pragma once
-// The tree a batch compiles in: <root>/s is the source directory, <root>/b the build directory. At plan
-// time <root> holds symlinks to the real folders; inside a batch derivation it holds copies of just the
-// files the batch reads. Arguments name both through @SOURCE_ROOT@, so they read the same either way,
-// and input hashes computed at plan time equal those the batch computes.
+// The planner's frame (see core/frame.h): the plan folder's .root/ holds links s -> the source
+// directory and b -> the build directory. Arguments name both through @SOURCE_ROOT@, so they read the
+// same at plan time and inside a batch, and input hashes computed at plan time equal the batch's.
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "frame.h"
 #include "project.h"
 
 namespace nixcc::plan {
@@ -17,15 +17,27 @@ class PlanFrame {
   /// Makes `root` (inside the plan directory) with the s and b links.
   PlanFrame(const Project& project, const std::filesystem::path& root);
 
-  const std::filesystem::path& root() const { return root_; }
-  /// An argument with the source and build directories written as @SOURCE_ROOT@/s and @SOURCE_ROOT@/b.
+  const std::filesystem::path& root() const { return frame_.root(); }
+  const Frame& frame() const { return frame_; }
+
+  /// A unit's arguments in frame form: the source and build directories written as @SOURCE_ROOT@/s
+  /// and @SOURCE_ROOT@/b, and the value of every path-taking option given relative to the unit's
+  /// working directory made absolute when it lies in the frame (a relative "-I../include" from b/
+  /// may climb into s/, which the batch's copy of the tree does not reproduce).
+  std::vector<std::string> rewrite_arguments(const Unit& unit) const;
+  /// One argument with the source and build directories written as @SOURCE_ROOT@/s and @SOURCE_ROOT@/b.
   std::string rewrite(const std::string& arg) const;
   /// The working directory of a unit relative to the root, or "" when outside both directories.
   std::string directory_of(const Unit& unit) const;
 
  private:
+  std::string frame_form(const std::filesystem::path& absolute) const;
+
   const Project& project_;
-  std::filesystem::path root_;
+  Frame frame_;
+  // Each way the two directories may be written (as configured, and by their real paths), build
+  // directories first: the build directory often lies inside the source directory.
+  std::vector<std::pair<std::string, std::string>> spellings_;
 };
 
 }  // namespace nixcc::plan

@@ -68,11 +68,15 @@ std::string previous_output(const std::optional<fs::path>& previous, const std::
 }
 
 // Adds `name` and every folder leading to it (plan names are relative, '/'-separated, normalised).
-void add_with_parents(std::set<std::string>& files, std::string_view name) {
-  while (!name.empty() && files.emplace(name).second) {
+// Returns whether `name` itself was new.
+bool add_with_parents(std::set<std::string>& files, std::string_view name) {
+  bool fresh = false;
+  for (bool first = true; !name.empty() && files.emplace(name).second; first = false) {
+    fresh = fresh || first;
     const auto slash = name.rfind('/');
     name = name.substr(0, slash == std::string_view::npos ? 0 : slash);
   }
+  return fresh;
 }
 
 json manifest_json(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain) {
@@ -83,7 +87,8 @@ json manifest_json(const std::string& name, const std::vector<const PlannedUnit*
                   {"object", u->object},
                   {"directory", u->directory},
                   {"compiler", manifest_compiler(*u, toolchain)},
-                  {"arguments", u->arguments}};
+                  {"arguments", u->arguments},
+                  {"inputs", u->inputs}};
     entry["cost"] = std::round(u->cost * 1000.0) / 1000.0;
     list.push_back(std::move(entry));
   }
@@ -95,13 +100,15 @@ json manifest_json(const std::string& name, const std::vector<const PlannedUnit*
 // unit's input hash. Hashed field by field, not through the manifest's JSON, which costs ten times more.
 std::string fingerprint(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain) {
   Hasher h;
-  h.add_field("nixcc-batch-fingerprint-2").add_field(name);
+  h.add_field("nixcc-batch-fingerprint-3").add_field(name);
   h.add_field(kManifestFormat).add_field(std::to_string(kManifestVersion));
   for (const auto* u : units) {
     h.add_field(u->source_name).add_field(u->object).add_field(u->directory);
     h.add_field(manifest_compiler(*u, toolchain));
     h.add_field(std::to_string(u->arguments.size()));
     for (const auto& a : u->arguments) h.add_field(a);
+    h.add_field(std::to_string(u->inputs.size()));
+    for (const auto& i : u->inputs) h.add_field(i);
     h.add_field(u->input_hash);
   }
   return h.hex();
@@ -153,6 +160,7 @@ void run_plan(PlanOptions options) {
   for (const auto& u : project.units) units.push_back(plan_unit(u, project, frame, compilers));
   TimingDb scans(out / "scans.sqlite");
   InputStats stats = resolve_inputs(units, frame, scans, history, options.jobs);
+  list_planned_inputs(units, frame);
   estimate_costs(units, project, history, stats);
   metrics["phases"]["scan_s"] = since(phase);
 
@@ -244,10 +252,19 @@ void run_plan(PlanOptions options) {
     emitted.previous = batch.previous;
     emitted.fingerprint = batch.fingerprint;
     std::set<std::string> source_files, build_files;
+    std::string link_target;
     for (const auto* m : members) {
+      // A file reached through a link inside the tree needs the link and what it points to: the
+      // batch's copy keeps links as links.
       const auto add = [&](std::string_view n) {
-        if (n.starts_with(kSourcePrefix)) add_with_parents(source_files, n.substr(kSourcePrefix.size()));
-        if (n.starts_with(kBuildPrefix)) add_with_parents(build_files, n.substr(kBuildPrefix.size()));
+        for (int hop = 0; hop < 2 && !n.empty(); ++hop) {
+          bool fresh = false;
+          if (n.starts_with(kSourcePrefix)) fresh = add_with_parents(source_files, n.substr(kSourcePrefix.size()));
+          if (n.starts_with(kBuildPrefix)) fresh = add_with_parents(build_files, n.substr(kBuildPrefix.size()));
+          if (!fresh) break;
+          link_target = frame.frame().link_target_name(n);
+          n = link_target;
+        }
       };
       add(m->source_name);
       for (const auto& h : m->headers) add(h.path);

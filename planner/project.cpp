@@ -1,5 +1,6 @@
 #include "project.h"
 
+#include "frame.h"
 #include "paths.h"
 
 namespace nixcc::plan {
@@ -18,14 +19,7 @@ const char* to_string(TargetKind kind) {
 }
 
 std::string plan_name(const Project& project, const fs::path& absolute) {
-  const auto under = [&](const fs::path& root) -> std::optional<std::string> {
-    const fs::path rel = absolute.lexically_relative(root);
-    if (rel.empty() || rel == "." || *rel.begin() == "..") return std::nullopt;
-    return rel.string();
-  };
-  if (auto rel = under(project.build_dir)) return std::string(kBuildPrefix) + *rel;
-  if (auto rel = under(project.source_dir)) return std::string(kSourcePrefix) + *rel;
-  return "";
+  return frame_name(absolute, project.source_dir, project.build_dir);
 }
 
 std::string unit_key(const std::string& target, const std::string& source_plan_name) {

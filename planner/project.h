@@ -7,12 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "frame.h"
+
 namespace nixcc::plan {
 
-/// Roots of the plan's file naming: "s/<path>" is under the source directory, "b/<path>" under the
-/// build directory. A batch compiles in a tree laid out the same way, so names match at plan and build time.
-inline constexpr std::string_view kSourcePrefix = "s/";
-inline constexpr std::string_view kBuildPrefix = "b/";
+// The plan's file naming ("s/<path>" under the source directory, "b/<path>" under the build
+// directory) is core/frame.h's: a batch compiles in a tree laid out the same way.
+using nixcc::kBuildPrefix;
+using nixcc::kSourcePrefix;
 
 struct Unit {
   std::string key;           // unique: "<target>/<source name>"

@@ -1,5 +1,6 @@
 #include "unit_inputs.h"
 
+#include <algorithm>
 #include <fstream>
 #include <tuple>
 #include <map>
@@ -10,8 +11,12 @@
 
 #include "batch_manifest.h"
 #include "child_process.h"
+#include "compiler_dirs.h"
 #include "depfile.h"
+#include "file_io.h"
+#include "hash.h"
 #include "host.h"
+#include "include_probes.h"
 #include "paths.h"
 #include "process_pool.h"
 #include "scratch_dir.h"
@@ -29,6 +34,98 @@ std::string first_error_line(const fs::path& log) {
     if (fallback.empty()) fallback = line;
   }
   return fallback;
+}
+
+// Adds to each unit's inputs the project files its __has_include probes could find (see
+// include_probes.h). Re-done at every plan, since a probed file may appear without any listed input
+// changing. Throws std::runtime_error for a probe whose argument is a macro.
+void add_probed_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame, InputFileCache& cache) {
+  const fs::path& root = frame.root();
+  std::unordered_map<std::string, ProbeScan> scans;  // by frame name
+  const auto scan_of = [&](const std::string& name) -> const ProbeScan& {
+    auto [it, fresh] = scans.try_emplace(name);
+    if (fresh) {
+      const auto text = read_file(root / name);
+      if (text && text->find("__has_include") != std::string::npos) it->second = find_include_probes(*text);
+    }
+    return it->second;
+  };
+  for (auto& u : units) {
+    std::vector<std::string> files{u.source_name};
+    for (const auto& h : u.headers) {
+      if (!fs::path(h.path).is_absolute()) files.push_back(h.path);
+    }
+    std::optional<SearchPath> search;
+    std::vector<HashedFile> added;
+    for (const auto& name : files) {
+      const ProbeScan& scan = scan_of(name);
+      if (scan.macro_line) {
+        throw std::runtime_error(fmt::format(
+            "{}:{}: __has_include names a macro, so nixcc cannot tell which file it probes for {}; write the header "
+            "name literally", name, scan.macro_line, u.unit->source.string()));
+      }
+      if (scan.probes.empty()) continue;
+      if (!search) {
+        std::vector<std::string> args;
+        for (const auto& a : u.arguments) args.push_back(substitute_source_root(a, root.string()));
+        search = search_path_of(args, root / u.directory);
+      }
+      for (const auto& probe : scan.probes) {
+        for (const auto& candidate : probe_candidates(probe, root / name, *search)) {
+          std::error_code ec;
+          if (!fs::is_regular_file(candidate, ec)) continue;
+          const auto& file = cache.get(candidate.string());
+          if (!file.in_frame || !*file.hash) continue;
+          const bool known = std::any_of(u.headers.begin(), u.headers.end(), [&](const HashedFile& h) { return h.path == file.recorded; }) ||
+                             std::any_of(added.begin(), added.end(), [&](const HashedFile& h) { return h.path == file.recorded; });
+          if (!known) added.push_back({file.recorded, **file.hash});
+        }
+      }
+    }
+    if (added.empty()) continue;
+    Hasher h;
+    h.add_field(u.input_hash).add_field("probed");
+    for (const auto& f : added) h.add_field(f.path).add_field(f.hash);
+    u.input_hash = h.hex();
+    u.headers.insert(u.headers.end(), added.begin(), added.end());
+    std::sort(u.headers.begin(), u.headers.end(), [](const HashedFile& a, const HashedFile& b) { return a.path < b.path; });
+  }
+}
+
+// The scan compiles through the plan's .root links, so a project file it names by the project's real
+// path was either found in an include directory whose real path GCC preferred (it shortens system
+// header paths that way) or included by its absolute path. A batch compiles a copy of the tree
+// somewhere else: the absolute path would read the live host file there, or nothing in a sandbox.
+std::optional<std::string> absolute_project_include(const PlannedUnit& u, const std::vector<fs::path>& headers,
+                                                    const PlanFrame& frame) {
+  const fs::path& root = frame.root();
+  std::optional<std::vector<fs::path>> real_dirs;
+  for (const auto& h : headers) {
+    if (!h.lexically_relative(root).empty() && *h.lexically_relative(root).begin() != "..") continue;
+    if (frame.frame().name_of(h).empty()) continue;  // a host file
+    if (!real_dirs) {
+      std::vector<std::string> args;
+      for (const auto& a : u.arguments) args.push_back(substitute_source_root(a, root.string()));
+      const auto search = search_path_of(args, root / u.directory);
+      real_dirs.emplace();
+      for (const auto* dirs : {&search.quote, &search.angled}) {
+        for (const auto& d : *dirs) {
+          std::error_code ec;
+          if (auto real = fs::canonical(d, ec); !ec) real_dirs->push_back(real);
+        }
+      }
+    }
+    const bool via_include_dir = std::any_of(real_dirs->begin(), real_dirs->end(), [&](const fs::path& d) {
+      const auto rel = h.lexically_relative(d);
+      return !rel.empty() && *rel.begin() != "..";
+    });
+    if (!via_include_dir) {
+      return fmt::format("{}: reads {} by its absolute path (an #include of an absolute path, e.g. written by "
+                         "configure_file): a batch compiles a copy of the project elsewhere and cannot honour it; "
+                         "include it relative to an include directory", u.unit->source.string(), h.string());
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -50,7 +147,7 @@ PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame&
   p.source_name = plan_name(project, unit.source);
   p.object = unit.key + ".o";
   p.directory = frame.directory_of(unit);
-  for (const auto& arg : unit.arguments) p.arguments.push_back(frame.rewrite(arg));
+  p.arguments = frame.rewrite_arguments(unit);
   try {
     std::tie(p.compiler, p.compiler_id) = compilers.resolve(unit.compiler);
   } catch (const std::exception& e) {
@@ -74,7 +171,7 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
   for (auto* db : history) remember(*db);
 
   const fs::path& root = frame.root();
-  InputFileCache cache(root);
+  InputFileCache cache(frame.frame());
   std::vector<std::size_t> to_scan;
   for (std::size_t i = 0; i < units.size(); ++i) {
     auto& u = units[i];
@@ -104,7 +201,10 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
       to_scan.push_back(i);
     }
   }
-  if (to_scan.empty()) return stats;
+  if (to_scan.empty()) {
+    add_probed_inputs(units, frame, cache);
+    return stats;
+  }
 
   ScratchDir scratch("nixcc-scan-");
   ProcessPool pool(jobs);
@@ -143,6 +243,10 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
                                      first_error_line(scratch.path() / fmt::format("{}.err", done->tag))));
       continue;
     }
+    if (auto why = absolute_project_include(u, *headers, frame)) {
+      failures.push_back(*why);
+      continue;
+    }
     auto inputs = hash_inputs(u.compiler_id, u.args_hash, root / u.source_name, *headers, cache);
     u.headers = inputs.headers;
     u.input_hash = inputs.value;
@@ -168,7 +272,33 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
     throw std::runtime_error(failures.size() == 1 ? failures.front()
                                                   : fmt::format("{} (and {} more)", failures.front(), failures.size() - 1));
   }
+  add_probed_inputs(units, frame, cache);
   return stats;
+}
+
+void list_planned_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame) {
+  CompilerDirsCache compiler_dirs;
+  const std::string root = frame.root().string();
+  for (auto& u : units) {
+    u.inputs.clear();
+    const CompilerDirs* dirs = nullptr;
+    for (const auto& h : u.headers) {
+      if (fs::path(h.path).is_absolute()) {
+        if (!dirs) {
+          std::vector<std::string> args;
+          for (const auto& a : u.arguments) args.push_back(substitute_source_root(a, root));
+          const std::string language = u.unit->language == "C" ? "c" : u.unit->language == "CXX" ? "c++" : "";
+          try {
+            dirs = &compiler_dirs.get(u.compiler, language, args);
+          } catch (const std::exception& e) {
+            throw std::runtime_error(fmt::format("{}: {}", u.unit->source.string(), e.what()));
+          }
+        }
+        if (dirs->contains(h.path)) continue;
+      }
+      u.inputs.push_back(h.path);
+    }
+  }
 }
 
 void estimate_costs(std::vector<PlannedUnit>& units, const Project& project, const std::vector<TimingDb*>& history,

@@ -29,6 +29,8 @@ struct PlannedUnit {
   HashHex input_hash;
   double cost = 0;
   bool measured = false;  // cost from a timing database rather than the model
+  // Filled by list_planned_inputs: what the batch lets the compile read (the manifest's "inputs").
+  std::vector<std::string> inputs;
 };
 
 struct InputStats {
@@ -55,6 +57,10 @@ PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame&
 /// std::runtime_error naming the source when a scan fails (e.g. a generated file is missing).
 InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame, TimingDb& scans_db,
                           const std::vector<TimingDb*>& history, int jobs);
+
+/// Fills inputs of every unit: its headers, less the host files in its compiler's own include
+/// directories (which the batch expects anyway and which would make manifests large).
+void list_planned_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame);
 
 /// Fills cost: the latest measured compile time of the same source in `history`, else the model
 /// 0.05 s + 4 ms per header read + 10 µs per source byte.

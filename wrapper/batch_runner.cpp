@@ -9,15 +9,18 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "batch_guard.h"
 #include "batch_manifest.h"
 #include "batch_output.h"
 #include "batch_reuse.h"
 #include "child_process.h"
 #include "compiler_args.h"
+#include "compiler_dirs.h"
 #include "depfile.h"
 #include "file_io.h"
 #include "host.h"
@@ -64,6 +67,7 @@ struct Job {
   double cost = 0;
   fs::path object;  // absolute, in the output directory
   fs::path depfile, out_log, err_log;
+  std::optional<std::set<std::string>> planned;  // the manifest's inputs, when it lists them
   double started_unix = 0;    // set when it starts
   double start_offset_s = 0;  // seconds after the batch started
 };
@@ -132,6 +136,7 @@ Job prepare_job(const BatchManifest& manifest, const BatchUnit& unit, std::size_
   }
   job.args.insert(job.args.end(), {"-c", job.source.string(), "-o", job.object.string(), "-MD", "-MF", job.depfile.string()});
 
+  if (unit.inputs) job.planned.emplace(unit.inputs->begin(), unit.inputs->end());
   if (unit.cost) {
     job.cost = *unit.cost;
   } else {
@@ -241,6 +246,10 @@ class BatchRun {
     for (auto& [job, inputs] : reusable_jobs) {
       if (stop_requested()) break;
       const CompileRecord& prev = *previous_->find(job->unit->object);
+      if (!reads_only_planned(*job, inputs.headers)) {  // planned differently since: compile and check afresh
+        queue.push_back(job);
+        continue;
+      }
       const auto start = Clock::now();
       const double started_unix = unix_now();
       std::error_code ec;
@@ -298,11 +307,16 @@ class BatchRun {
         record.headers = inputs.headers;
       }
     }
+    const auto unplanned = check_reads(job, record);
     db_->record_compile(build_, record);
 
     const std::string out = read_file(job.out_log).value_or("");
     const std::string err = read_file(job.err_log).value_or("");
-    if (usage.exit_status == 0) {
+    if (unplanned) {
+      failed_.push_back(job.unit->source);
+      progress(fmt::format("FAILED {} (read an unplanned input) {:.1f}s", job.unit->source, wall_s));
+      std::fputs((*unplanned + "\n").c_str(), stderr);
+    } else if (usage.exit_status == 0) {
       ++compiled_;
       progress(fmt::format("{} {:.1f}s", job.unit->source, wall_s));
     } else {
@@ -314,6 +328,39 @@ class BatchRun {
     std::fflush(stdout);
     std::fputs(err.c_str(), stderr);
     std::fflush(stderr);
+  }
+
+  bool reads_only_planned(const Job& job, const std::vector<HashedFile>& headers) {
+    if (!job.planned) return true;
+    try {
+      return !find_unplanned_read(headers, *job.planned, compiler_dirs_.get(job.compiler, job.language, job.args));
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+  // The guard: a unit whose compiler read a file the plan did not list for it fails, with one line
+  // saying which. Returns that line.
+  std::optional<std::string> check_reads(const Job& job, const CompileRecord& record) {
+    if (!job.planned || record.exit_status != 0) return std::nullopt;
+    const auto start = Clock::now();
+    std::optional<std::string> message;
+    if (record.input_hash.empty()) {
+      message = fmt::format("nixcc batch: {}: {}: the compiler wrote no dependency list, so what it read cannot be "
+                            "checked against the plan; re-run nixcc-plan", manifest_.name, job.unit->source);
+    } else {
+      try {
+        const auto& dirs = compiler_dirs_.get(job.compiler, job.language, job.args);
+        if (const auto read = find_unplanned_read(record.headers, *job.planned, dirs)) {
+          message = unplanned_read_message(manifest_.name, job.unit->source, *read);
+        }
+      } catch (const std::exception& e) {
+        message = fmt::format("nixcc batch: {}: {}: {}", manifest_.name, job.unit->source, e.what());
+      }
+    }
+    check_s_ += std::chrono::duration<double>(Clock::now() - start).count();
+    ++checked_;
+    return message;
   }
 
   void report_failure(const Job& job, const std::string& why) {
@@ -355,8 +402,10 @@ class BatchRun {
     db_->make_self_contained();
     db_.reset();
     output_.commit();
-    std::fputs(fmt::format("nixcc batch: {}: {} units, {} compiled, {} reused, {:.2f}s on {} jobs\n", manifest_.name,
-                           jobs_.size(), compiled_, reused_, elapsed, options_.jobs).c_str(),
+    const std::string checked =
+        checked_ ? fmt::format("; inputs of {} checked in {:.1f} ms", checked_, check_s_ * 1000.0) : std::string();
+    std::fputs(fmt::format("nixcc batch: {}: {} units, {} compiled, {} reused, {:.2f}s on {} jobs{}\n", manifest_.name,
+                           jobs_.size(), compiled_, reused_, elapsed, options_.jobs, checked).c_str(),
                stdout);
     return 0;
   }
@@ -372,8 +421,11 @@ class BatchRun {
   std::vector<Job> jobs_;
   std::optional<TimingDb> db_;
   BuildRecord build_;
-  InputFileCache hash_cache_{manifest_.source_root};
-  std::size_t finished_ = 0, compiled_ = 0, reused_ = 0, not_started_ = 0;
+  Frame frame_{manifest_.source_root};
+  InputFileCache hash_cache_{frame_};
+  CompilerDirsCache compiler_dirs_;
+  double check_s_ = 0;
+  std::size_t finished_ = 0, compiled_ = 0, reused_ = 0, not_started_ = 0, checked_ = 0;
   std::vector<std::string> failed_;
 };
 

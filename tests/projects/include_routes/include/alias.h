@@ -1,0 +1,1 @@
+../src/real/aliased.h

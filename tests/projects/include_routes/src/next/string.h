@@ -1,0 +1,2 @@
+#include_next <string.h>
+#define NEXT_STRING "wrapped string.h"

@@ -1,0 +1,1 @@
+#define ALIASED "through a link"

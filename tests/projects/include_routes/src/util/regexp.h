@@ -1,0 +1,1 @@
+#define UTIL_REGEXP "project regexp.h"
