@@ -63,6 +63,45 @@ std::string replace_all(std::string_view text, std::string_view from, std::strin
   return out;
 }
 
+std::string rewrite_absolute_includes(std::string_view text, const std::vector<std::pair<std::string, std::string>>& roots,
+                                      const std::string& root) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    const auto end = text.find('\n');
+    std::string_view line = text.substr(0, end == std::string_view::npos ? text.size() : end + 1);
+    text.remove_prefix(line.size());
+    // '#', optional blanks, "include", blanks, then the quoted path.
+    std::size_t i = line.find_first_not_of(" \t");
+    bool rewritten = false;
+    if (i != std::string_view::npos && line[i] == '#') {
+      i = line.find_first_not_of(" \t", i + 1);
+      if (i != std::string_view::npos && line.substr(i).starts_with("include")) {
+        i = line.find_first_not_of(" \t", i + 7);
+        if (i != std::string_view::npos && line[i] == '"') {
+          const std::string_view path = line.substr(i + 1);
+          const std::pair<std::string, std::string>* best = nullptr;  // the longest folder: b/ often lies in s/
+          for (const auto& r : roots) {
+            const auto& host = r.first;
+            if (path.starts_with(host) && path.size() > host.size() && path[host.size()] == '/' &&
+                (!best || host.size() > best->first.size())) {
+              best = &r;
+            }
+          }
+          if (best) {
+            out.append(line.substr(0, i + 1));
+            out += fmt::format("{}/{}", root, best->second);
+            out.append(path.substr(best->first.size()));
+            rewritten = true;
+          }
+        }
+      }
+    }
+    if (!rewritten) out.append(line);
+  }
+  return out;
+}
+
 std::string substitute_source_root(const std::string& text, const std::string& root) {
   return replace_all(text, kSourceRootPlaceholder, root);
 }
@@ -132,6 +171,16 @@ BatchManifest read_batch_manifest(const fs::path& path) {
         const auto input = item.get<std::string>();
         if (!fs::path(input).is_absolute()) require_inside(path, input, where + ".inputs", false);
         unit.inputs->push_back(input);
+      }
+    }
+    if (const auto roots = u.find("absolute_includes"); roots != u.end() && !roots->is_null()) {
+      if (!roots->is_object()) throw ManifestError(path, fmt::format("{}.absolute_includes: must be an object", where));
+      for (const auto& [host, part] : roots->items()) {
+        if (!fs::path(host).is_absolute() || !part.is_string() || (part != "s" && part != "b")) {
+          throw ManifestError(path, fmt::format("{}.absolute_includes: \"{}\" must be an absolute folder mapped to \"s\" or \"b\"",
+                                                where, host));
+        }
+        unit.absolute_includes.emplace_back(host, part.get<std::string>());
       }
     }
     if (const auto cost = u.find("cost"); cost != u.end() && !cost->is_null()) {

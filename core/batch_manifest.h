@@ -24,6 +24,10 @@ struct BatchUnit {
   /// headers: frame names ("s/...", "b/...") or absolute host paths. When present, the batch fails the
   /// unit if its compiler reads anything else.
   std::optional<std::vector<std::string>> inputs;
+  /// Host folders whose files the source #includes by absolute path (CMake's unity sources), each with
+  /// the frame folder ("s" or "b") it stands for: the batch compiles a copy of the source with those
+  /// includes pointed at its own tree.
+  std::vector<std::pair<std::string, std::string>> absolute_includes;
 };
 
 struct BatchManifest {
@@ -43,6 +47,11 @@ std::string default_object_for(const std::string& source);
 
 /// `text` with every occurrence of `from` replaced by `to`.
 std::string replace_all(std::string_view text, std::string_view from, std::string_view to);
+
+/// `text` (a C or C++ source) with every `#include "<host>/<path>"` whose folder is a key of `roots`
+/// rewritten to `#include "<root>/<frame folder>/<path>"`. Other lines are left as they are.
+std::string rewrite_absolute_includes(std::string_view text, const std::vector<std::pair<std::string, std::string>>& roots,
+                                      const std::string& root);
 
 /// `text` with every kSourceRootPlaceholder replaced by `root`.
 std::string substitute_source_root(const std::string& text, const std::string& root);

@@ -68,6 +68,12 @@ std::string PlanFrame::rewrite(const std::string& arg) const {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> PlanFrame::host_roots() const {
+  std::vector<std::pair<std::string, std::string>> roots;
+  for (const auto& [dir, with] : spellings_) roots.emplace_back(dir, with.substr(with.size() - 1));
+  return roots;
+}
+
 std::string PlanFrame::frame_form(const fs::path& absolute) const {
   const std::string name = frame_.name_of(absolute);
   return name.empty() ? "" : fmt::format("{}/{}", kSourceRootPlaceholder, name);

@@ -27,6 +27,8 @@ class PlanFrame {
   std::vector<std::string> rewrite_arguments(const Unit& unit) const;
   /// One argument with the source and build directories written as @SOURCE_ROOT@/s and @SOURCE_ROOT@/b.
   std::string rewrite(const std::string& arg) const;
+  /// Every spelling of the source and build directories with the frame folder it stands for ("s", "b").
+  std::vector<std::pair<std::string, std::string>> host_roots() const;
   /// The working directory of a unit relative to the root, or "" when outside both directories.
   std::string directory_of(const Unit& unit) const;
 

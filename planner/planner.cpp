@@ -89,6 +89,11 @@ json manifest_json(const std::string& name, const std::vector<const PlannedUnit*
                   {"compiler", manifest_compiler(*u, toolchain)},
                   {"arguments", u->arguments},
                   {"inputs", u->inputs}};
+    if (!u->absolute_includes.empty()) {
+      json roots = json::object();
+      for (const auto& [host, part] : u->absolute_includes) roots[host] = part;
+      entry["absolute_includes"] = std::move(roots);
+    }
     entry["cost"] = std::round(u->cost * 1000.0) / 1000.0;
     list.push_back(std::move(entry));
   }
@@ -107,6 +112,7 @@ std::string fingerprint(const std::string& name, const std::vector<const Planned
     h.add_field(manifest_compiler(*u, toolchain));
     h.add_field(std::to_string(u->arguments.size()));
     for (const auto& a : u->arguments) h.add_field(a);
+    for (const auto& [host, part] : u->absolute_includes) h.add_field(host).add_field(part);
     h.add_field(std::to_string(u->inputs.size()));
     for (const auto& i : u->inputs) h.add_field(i);
     h.add_field(u->input_hash);

@@ -148,6 +148,13 @@ PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame&
   p.object = unit.key + ".o";
   p.directory = frame.directory_of(unit);
   p.arguments = frame.rewrite_arguments(unit);
+  // CMake's own generated include lists name every file by its absolute path: unity sources, and the
+  // cmake_pch.hxx that target_precompile_headers forces in with -include.
+  const bool unity = p.source_name.starts_with(kBuildPrefix) && p.source_name.find("/Unity/unity_") != std::string::npos;
+  const bool pch = std::any_of(p.arguments.begin(), p.arguments.end(), [](const std::string& a) {
+    return fs::path(a).filename().string().starts_with("cmake_pch.");
+  });
+  if (unity || pch) p.absolute_includes = frame.host_roots();
   try {
     std::tie(p.compiler, p.compiler_id) = compilers.resolve(unit.compiler);
   } catch (const std::exception& e) {
@@ -243,7 +250,7 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
                                      first_error_line(scratch.path() / fmt::format("{}.err", done->tag))));
       continue;
     }
-    if (auto why = absolute_project_include(u, *headers, frame)) {
+    if (auto why = u.absolute_includes.empty() ? absolute_project_include(u, *headers, frame) : std::nullopt) {
       failures.push_back(*why);
       continue;
     }

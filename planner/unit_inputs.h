@@ -21,6 +21,8 @@ struct PlannedUnit {
   std::string object;       // in the batch output: key + ".o"
   std::string directory;    // relative to the frame root
   std::vector<std::string> arguments;  // frame form, with @SOURCE_ROOT@
+  // CMake's unity sources #include every source by its absolute path: the batch points them at its tree.
+  std::vector<std::pair<std::string, std::string>> absolute_includes;
   std::filesystem::path compiler;
   HashHex compiler_id;
   HashHex args_hash;
