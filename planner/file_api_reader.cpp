@@ -88,8 +88,10 @@ fs::path common_source_root(const Project& project, const std::vector<std::pair<
         root = root.parent_path();
       }
       if (root.empty() || root == root.root_path()) {
-        throw std::runtime_error(fmt::format("{}: source {} has no folder in common with the source directory {}",
-                                             file.string(), path.string(), project.source_dir.string()));
+        throw std::runtime_error(fmt::format(
+            "{}: target {} compiles {}, which lies outside the project (no folder below / holds it and the source "
+            "directory {}); nixcc builds a project's own sources only", file.string(), doc.value("name", "?"),
+            path.string(), project.source_dir.string()));
       }
     }
   }

@@ -10,7 +10,7 @@ packages=(
   libxxhash-dev libsqlite3-dev sqlite3 libfmt-dev
   nlohmann-json3-dev libcli11-dev catch2
   nix-bin
-  python3 time
+  python3 time jq dpkg-dev
   chromium
 )
 

@@ -1,0 +1,4 @@
+#pragma once
+#include <string>
+#include <vector>
+#define COMMON_WORD "common"

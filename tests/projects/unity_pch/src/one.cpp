@@ -1,0 +1,3 @@
+#include "parts.h"
+namespace { const char* word() { return "one"; } }
+std::string one() { return word(); }

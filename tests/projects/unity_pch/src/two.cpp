@@ -1,0 +1,3 @@
+#include "parts.h"
+namespace { const char* word_two() { return "two"; } }
+std::string two() { return word_two(); }
