@@ -2,30 +2,106 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <optional>
 
 #include "paths.h"
 
 namespace nixcc::plan {
 namespace fs = std::filesystem;
 
-ProbeScan find_include_probes(std::string_view text) {
-  ProbeScan scan;
-  constexpr std::string_view kProbe = "__has_include";
-  for (std::size_t at = text.find(kProbe); at != std::string_view::npos; at = text.find(kProbe, at + 1)) {
-    std::size_t i = at + kProbe.size();
-    if (text.substr(i).starts_with("_next")) i += 5;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-    if (i >= text.size() || text[i] != '(') continue;  // "#ifdef __has_include" and the like
-    ++i;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-    const char open = i < text.size() ? text[i] : '\0';
-    const char close = open == '<' ? '>' : open == '"' ? '"' : '\0';
-    const std::size_t end = close ? text.find_first_of(std::string{close, '\n'}, i + 1) : std::string_view::npos;
-    if (!close || end == std::string_view::npos || text[end] != close) {
-      if (!scan.macro_line) scan.macro_line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+namespace {
+
+bool is_identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+std::size_t skip_blanks(std::string_view text, std::size_t i) {
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+  return i;
+}
+
+// The macro whose definition holds position `at`, with its parameters, when the logical line (joined
+// across backslash-newlines) holding it is "#define NAME(params) ...".
+struct Definition {
+  std::string name;
+  std::vector<std::string> params;
+  std::size_t name_at = 0;
+};
+std::optional<Definition> enclosing_definition(std::string_view text, std::size_t at) {
+  std::size_t start = at;
+  while (start > 0) {
+    const auto nl = text.rfind('\n', start - 1);
+    if (nl == std::string_view::npos) {
+      start = 0;
+      break;
+    }
+    std::size_t before = nl;
+    if (before > 0 && text[before - 1] == '\r') --before;
+    if (before > 0 && text[before - 1] == '\\') {
+      start = nl;  // a continued line: keep going back
       continue;
     }
-    scan.probes.push_back({std::string(text.substr(i + 1, end - i - 1)), open == '<'});
+    start = nl + 1;
+    break;
+  }
+  std::size_t i = skip_blanks(text, start);
+  if (i >= text.size() || text[i] != '#') return std::nullopt;
+  i = skip_blanks(text, i + 1);
+  if (!text.substr(i).starts_with("define")) return std::nullopt;
+  i = skip_blanks(text, i + 6);
+  Definition def;
+  def.name_at = i;
+  while (i < text.size() && is_identifier_char(text[i])) def.name += text[i++];
+  if (def.name.empty() || i >= text.size() || text[i] != '(') return std::nullopt;
+  const auto close = text.find(')', i);
+  if (close == std::string_view::npos) return std::nullopt;
+  std::string param;
+  for (std::size_t j = i + 1; j <= close; ++j) {
+    if (is_identifier_char(text[j])) {
+      param += text[j];
+    } else if (!param.empty()) {
+      def.params.push_back(std::move(param));
+      param.clear();
+    }
+  }
+  return def;
+}
+
+}  // namespace
+
+ProbeScan find_include_probes(std::string_view text, const std::vector<std::string>& wrappers) {
+  ProbeScan scan;
+  std::vector<std::string> names{"__has_include", "__has_include_next"};
+  names.insert(names.end(), wrappers.begin(), wrappers.end());
+  for (const auto& name : names) {
+    for (std::size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
+      const std::size_t end_of_name = at + name.size();
+      if ((at > 0 && is_identifier_char(text[at - 1])) || (end_of_name < text.size() && is_identifier_char(text[end_of_name]))) {
+        continue;  // part of a longer identifier (__has_include inside __has_include_next, say)
+      }
+      std::size_t i = skip_blanks(text, end_of_name);
+      if (i >= text.size() || text[i] != '(') continue;  // "#ifdef __has_include" and the like
+      const auto definition = enclosing_definition(text, at);
+      if (definition && definition->name_at == at) continue;  // the wrapper's own "#define NAME(x)"
+      i = skip_blanks(text, i + 1);
+      const char open = i < text.size() ? text[i] : '\0';
+      const char close = open == '<' ? '>' : open == '"' ? '"' : '\0';
+      const std::size_t end = close ? text.find_first_of(std::string{close, '\n'}, i + 1) : std::string_view::npos;
+      if (close && end != std::string_view::npos && text[end] == close) {
+        scan.probes.push_back({std::string(text.substr(i + 1, end - i - 1)), open == '<'});
+        continue;
+      }
+      // A parameter of the macro being defined: that macro is a wrapper, its uses are the probes.
+      std::string argument;
+      while (i < text.size() && is_identifier_char(text[i])) argument += text[i++];
+      if (definition && std::find(definition->params.begin(), definition->params.end(), argument) != definition->params.end()) {
+        if (std::find(scan.wrappers.begin(), scan.wrappers.end(), definition->name) == scan.wrappers.end()) {
+          scan.wrappers.push_back(definition->name);
+        }
+        continue;
+      }
+      const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+      if (!scan.macro_line || line < scan.macro_line) scan.macro_line = line;
+    }
   }
   return scan;
 }

@@ -18,12 +18,15 @@ struct IncludeProbe {
 
 struct ProbeScan {
   std::vector<IncludeProbe> probes;
+  /// Function-like macros that hand their parameter to a probe, as fmt's
+  /// `#define FMT_HAS_INCLUDE(x) __has_include(x)`: their uses are probes too.
+  std::vector<std::string> wrappers;
   int macro_line = 0;  // the first line whose probe names a macro rather than a literal file, else 0
 };
 
-/// The __has_include and __has_include_next probes written in `text` (comments included: a probe
-/// too many costs nothing but an input).
-ProbeScan find_include_probes(std::string_view text);
+/// The __has_include and __has_include_next probes written in `text`, and those made through the
+/// macros named in `wrappers` (comments included: a probe too many costs nothing but an input).
+ProbeScan find_include_probes(std::string_view text, const std::vector<std::string>& wrappers = {});
 
 struct SearchPath {
   std::vector<std::filesystem::path> quote;   // -iquote

@@ -41,15 +41,31 @@ std::string first_error_line(const fs::path& log) {
 // changing. Throws std::runtime_error for a probe whose argument is a macro.
 void add_probed_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame, InputFileCache& cache) {
   const fs::path& root = frame.root();
-  std::unordered_map<std::string, ProbeScan> scans;  // by frame name
-  const auto scan_of = [&](const std::string& name) -> const ProbeScan& {
-    auto [it, fresh] = scans.try_emplace(name);
-    if (fresh) {
-      const auto text = read_file(root / name);
-      if (text && text->find("__has_include") != std::string::npos) it->second = find_include_probes(*text);
+  // Every project file the units read, read once. Wrapper macros (fmt's FMT_HAS_INCLUDE) are
+  // collected across all of them: one header defines the macro, others use it.
+  std::unordered_map<std::string, std::string> text_of;
+  for (const auto& u : units) {
+    text_of.try_emplace(u.source_name);
+    for (const auto& h : u.headers) {
+      if (!fs::path(h.path).is_absolute()) text_of.try_emplace(h.path);
     }
-    return it->second;
-  };
+  }
+  std::vector<std::string> wrappers;
+  for (auto& [name, text] : text_of) {
+    text = read_file(root / name).value_or("");
+    if (text.find("__has_include") == std::string::npos) continue;
+    for (auto& w : find_include_probes(text).wrappers) {
+      if (std::find(wrappers.begin(), wrappers.end(), w) == wrappers.end()) wrappers.push_back(std::move(w));
+    }
+  }
+  std::unordered_map<std::string, ProbeScan> scans;  // by frame name
+  for (const auto& [name, text] : text_of) {
+    const bool may_probe = text.find("__has_include") != std::string::npos ||
+                           std::any_of(wrappers.begin(), wrappers.end(), [&](const std::string& w) { return text.find(w) != std::string::npos; });
+    if (may_probe) scans.emplace(name, find_include_probes(text, wrappers));
+  }
+  if (scans.empty()) return;
+
   for (auto& u : units) {
     std::vector<std::string> files{u.source_name};
     for (const auto& h : u.headers) {
@@ -58,7 +74,9 @@ void add_probed_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame, 
     std::optional<SearchPath> search;
     std::vector<HashedFile> added;
     for (const auto& name : files) {
-      const ProbeScan& scan = scan_of(name);
+      const auto found = scans.find(name);
+      if (found == scans.end()) continue;
+      const ProbeScan& scan = found->second;
       if (scan.macro_line) {
         throw std::runtime_error(fmt::format(
             "{}:{}: __has_include names a macro, so nixcc cannot tell which file it probes for {}; write the header "

@@ -52,3 +52,33 @@ TEST_CASE("where a probe may look: the including folder and quote dirs only for 
   CHECK(nixcc::plan::probe_candidates({"sub/x.h", true}, "/src/dir/file.c", search) == Paths{"/a/sub/x.h", "/b/sub/x.h"});
   CHECK(nixcc::plan::probe_candidates({"/abs/x.h", true}, "/src/file.c", search) == Paths{"/abs/x.h"});
 }
+
+TEST_CASE("a macro that hands its parameter to __has_include is a wrapper; its uses are probes", "[include_probes]") {
+  const std::string core_h =  // as fmt's core.h writes it
+      "#if (defined(__has_include) || FMT_ICC_VERSION >= 1600 || \\\n"
+      "     FMT_MSC_VERSION > 1900) &&                           \\\n"
+      "    !defined(__INTELLISENSE__)\n"
+      "#  define FMT_HAS_INCLUDE(x) __has_include(x)\n"
+      "#else\n"
+      "#  define FMT_HAS_INCLUDE(x) 0\n"
+      "#endif\n"
+      "#if FMT_HAS_INCLUDE(<string_view>)\n#endif\n";
+  const auto first = find_include_probes(core_h);
+  CHECK(first.macro_line == 0);
+  CHECK(first.wrappers == std::vector<std::string>{"FMT_HAS_INCLUDE"});
+  CHECK(first.probes.empty());
+
+  const auto second = find_include_probes(core_h + "#if FMT_HAS_INCLUDE(\"winapifamily.h\")\n#endif\n", first.wrappers);
+  REQUIRE(second.probes.size() == 2);
+  CHECK(second.probes[0].name == "string_view");
+  CHECK(second.probes[0].angled);
+  CHECK(second.probes[1].name == "winapifamily.h");
+  CHECK(second.macro_line == 0);
+
+  // A wrapper used with a macro is as unknowable as __has_include(MACRO).
+  CHECK(find_include_probes("#if FMT_HAS_INCLUDE(HEADER)\n#endif\n", first.wrappers).macro_line == 1);
+  // A continued #define line still names its macro; an identifier merely containing a wrapper's name is not a use.
+  const auto continued = find_include_probes("#define HAS(h) \\\n  __has_include(h)\n#if MY_HAS(x)\n#endif\n");
+  CHECK(continued.wrappers == std::vector<std::string>{"HAS"});
+  CHECK(find_include_probes("#if MY_HAS(x)\n#endif\n", continued.wrappers).macro_line == 0);
+}
