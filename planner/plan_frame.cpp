@@ -74,7 +74,12 @@ std::vector<std::pair<std::string, std::string>> PlanFrame::host_roots() const {
   return roots;
 }
 
-std::string PlanFrame::frame_form(const fs::path& absolute) const {
+std::string PlanFrame::frame_form(const fs::path& absolute_in) const {
+  fs::path absolute = absolute_in;
+  if (!absolute.has_filename()) absolute = absolute.parent_path();  // "sub/.." normalises to "dir/"
+  for (const auto& [dir, with] : spellings_) {
+    if (absolute == dir) return with;  // the folder itself
+  }
   const std::string name = frame_.name_of(absolute);
   return name.empty() ? "" : fmt::format("{}/{}", kSourceRootPlaceholder, name);
 }
