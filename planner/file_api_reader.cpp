@@ -66,6 +66,22 @@ std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
+// Where CMake may put the object of `source` in target `name`: its path relative to the target's
+// source folder, else its build folder, each ".." written "__", under <build folder>/CMakeFiles/<name>.dir/.
+std::vector<fs::path> cmake_object_paths(const fs::path& source, const fs::path& target_source_dir,
+                                         const fs::path& target_build_dir, const std::string& name) {
+  std::vector<fs::path> out;
+  for (const auto* base : {&target_source_dir, &target_build_dir}) {
+    fs::path rel;
+    for (const auto& part : source.lexically_relative(*base)) rel /= part == ".." ? fs::path("__") : part;
+    if (rel.empty()) continue;
+    const fs::path dir = target_build_dir / "CMakeFiles" / (name + ".dir");
+    out.push_back(dir / (rel.string() + ".o"));
+    out.push_back(dir / (rel.string() + ".obj"));
+  }
+  return out;
+}
+
 // "-x c-header" / "-x c++-header": the compile that makes a precompiled header.
 bool builds_precompiled_header(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i + 1 < args.size(); ++i) {
@@ -82,7 +98,7 @@ fs::path common_source_root(const Project& project, const std::vector<std::pair<
   for (const auto& [file, doc] : target_docs) {
     for (const auto& source : doc.value("sources", json::array())) {
       if (!source.contains("compileGroupIndex") || !source.contains("path")) continue;
-      const fs::path path = absolute_from(project.source_dir, source["path"].get<std::string>());
+      const fs::path path = absolute_from(project.source_dir, source["path"].get<std::string>());  // still CMake's
       if (!plan_name(project, path).empty()) continue;
       while (!root.empty() && root != root.root_path() && frame_name(path, root, {}).empty()) {
         root = root.parent_path();
@@ -184,9 +200,15 @@ Project read_file_api(const fs::path& build_dir_in) {
     target_docs.emplace_back(file, std::move(doc));
   }
 
+  // File API paths are relative to CMake's own source directory, which the frame's s/ may lie above.
+  const fs::path cmake_source_dir = project.source_dir;
   project.source_dir = common_source_root(project, target_docs);
 
   std::set<std::string> keys;
+  // Objects of OBJECT libraries that other targets link ($<TARGET_OBJECTS:lib>, which the File API
+  // lists among their sources): by each path CMake may have given the object, the unit that makes it.
+  std::map<std::string, std::string> object_library_units;
+  std::vector<std::pair<std::size_t, fs::path>> linked_objects;  // target index, object path
   for (const auto& [file, doc] : target_docs) {
     const auto kind = kind_of(field<std::string>(doc, "type", file));
     if (!kind) continue;
@@ -213,19 +235,25 @@ Project read_file_api(const fs::path& build_dir_in) {
 
     const auto& groups = doc.value("compileGroups", json::array());
     const auto& sources = doc.value("sources", json::array());
+    const fs::path target_source_dir = absolute_from(cmake_source_dir, doc.at("paths").value("source", "."));
+    const fs::path target_build_dir = absolute_from(project.build_dir, doc.at("paths").value("build", "."));
     for (const auto& source : sources) {
-      if (!source.contains("compileGroupIndex")) continue;  // headers and other non-compiled files
+      if (!source.contains("compileGroupIndex")) {  // headers, other non-compiled files, objects of OBJECT libraries
+        const fs::path path = absolute_from(cmake_source_dir, source.value("path", ""));
+        if (path.extension() == ".o" || path.extension() == ".obj") linked_objects.emplace_back(project.targets.size(), path);
+        continue;
+      }
       const auto& group = groups.at(source["compileGroupIndex"].get<std::size_t>());
       Unit unit;
       unit.target = target.name;
       unit.language = group.value("language", "CXX");
       unit.compiler = compiler_for(unit.language, file);
       const fs::path path = field<std::string>(source, "path", file);
-      unit.source = absolute_from(project.source_dir, path);
+      unit.source = absolute_from(cmake_source_dir, path);
       unit.generated = source.value("isGenerated", false);
       for (const auto& d : group.value("defines", json::array())) unit.arguments.push_back("-D" + d.value("define", ""));
       for (const auto& inc : group.value("includes", json::array())) {
-        const std::string dir = absolute_from(project.source_dir, inc.value("path", "")).string();
+        const std::string dir = absolute_from(cmake_source_dir, inc.value("path", "")).string();
         if (inc.value("isSystem", false)) {
           unit.arguments.insert(unit.arguments.end(), {"-isystem", dir});
         } else {
@@ -246,9 +274,22 @@ Project read_file_api(const fs::path& build_dir_in) {
       unit.key = unit_key(target.name, name);
       if (!keys.insert(unit.key).second) continue;  // a source listed twice in one target
       target.units.push_back(unit.key);
+      if (target.kind == TargetKind::ObjectLibrary) {
+        for (const auto& path : cmake_object_paths(unit.source, target_source_dir, target_build_dir, target.name)) {
+          object_library_units.emplace(path.string(), unit.key);
+        }
+      }
       project.units.push_back(std::move(unit));
     }
     project.targets.push_back(std::move(target));
+  }
+  for (const auto& [index, object] : linked_objects) {
+    const auto it = object_library_units.find(object.string());
+    if (it == object_library_units.end()) {
+      throw std::runtime_error(fmt::format("target {} links the object {}, which no OBJECT library of the project compiles",
+                                           project.targets[index].name, object.string()));
+    }
+    project.targets[index].units.push_back(it->second);
   }
   return project;
 }

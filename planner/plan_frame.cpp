@@ -26,8 +26,8 @@ fs::path make_root(const fs::path& root, const Project& project) {
   return root;
 }
 
-// Replaces `dir` where it stands as a whole path prefix (followed by '/' or the end), never inside a
-// longer name such as dir + "2".
+// Replaces `dir` where it stands as a whole path (followed by '/', the end, or a character that ends a
+// path inside an option such as "-fmacro-prefix-map=<dir>=."), never inside a longer name such as dir + "2".
 std::string replace_dir(const std::string& text, const std::string& dir, const std::string& with) {
   std::string out;
   std::size_t pos = 0;
@@ -35,7 +35,7 @@ std::string replace_dir(const std::string& text, const std::string& dir, const s
     const auto found = text.find(dir, pos);
     if (found == std::string::npos) break;
     const auto end = found + dir.size();
-    const bool whole = end == text.size() || text[end] == '/';
+    const bool whole = end == text.size() || std::string_view("/=:,;\"' ").find(text[end]) != std::string_view::npos;
     out.append(text, pos, found - pos);
     out += whole ? with : dir;
     pos = end;
@@ -96,6 +96,18 @@ std::vector<std::string> PlanFrame::rewrite_arguments(const Unit& unit) const {
   const auto& args = unit.arguments;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
+    // A macro's value is for the program, not the compiler: libgit2's tests find their fixtures
+    // through -DCLAR_FIXTURE_PATH="<source dir>/tests/resources/", which must name the project, not a
+    // batch's temporary copy of it.
+    if (arg == "-D" || arg == "-U") {
+      out.push_back(arg);
+      if (i + 1 < args.size()) out.push_back(args[++i]);
+      continue;
+    }
+    if (arg.starts_with("-D") || arg.starts_with("-U")) {
+      out.push_back(arg);
+      continue;
+    }
     if (const auto* option = find_option(arg); option && (option->flags & kTakesPath) && (option->flags & kTakesArg) &&
                                                i + 1 < args.size()) {
       out.push_back(arg);

@@ -23,16 +23,17 @@ class PlanFrame {
   /// A unit's arguments in frame form: the source and build directories written as @SOURCE_ROOT@/s
   /// and @SOURCE_ROOT@/b, and the value of every path-taking option given relative to the unit's
   /// working directory made absolute when it lies in the frame (a relative "-I../include" from b/
-  /// may climb into s/, which the batch's copy of the tree does not reproduce).
+  /// may climb into s/, which the batch's copy of the tree does not reproduce). Macro definitions
+  /// (-D, -U) are kept as written: their values are the program's, not paths the compiler reads.
   std::vector<std::string> rewrite_arguments(const Unit& unit) const;
-  /// One argument with the source and build directories written as @SOURCE_ROOT@/s and @SOURCE_ROOT@/b.
-  std::string rewrite(const std::string& arg) const;
   /// Every spelling of the source and build directories with the frame folder it stands for ("s", "b").
   std::vector<std::pair<std::string, std::string>> host_roots() const;
   /// The working directory of a unit relative to the root, or "" when outside both directories.
   std::string directory_of(const Unit& unit) const;
 
  private:
+  /// One argument with the source and build directories written as @SOURCE_ROOT@/s and @SOURCE_ROOT@/b.
+  std::string rewrite(const std::string& arg) const;
   std::string frame_form(const std::filesystem::path& absolute) const;
 
   const Project& project_;

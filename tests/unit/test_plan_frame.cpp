@@ -29,9 +29,18 @@ TEST_CASE("arguments name the source and build directories through the placehold
   Fixture f;
   const nixcc::plan::PlanFrame frame(f.project, f.tmp / "plan/.root");
   const std::string s = f.project.source_dir.string(), b = f.project.build_dir.string();
-  f.unit.arguments = {"-I" + s + "/include", "-isystem", s + "/include/..", "-DDIR=\"" + b + "/gen\"", "-I" + s + "2/x", "-O2"};
+  f.unit.arguments = {"-I" + s + "/include", "-isystem", s + "/include/..", "-fmacro-prefix-map=" + b + "=.",
+                      "-I" + s + "2/x", "-O2"};
   CHECK(frame.rewrite_arguments(f.unit) == Args{"-I@SOURCE_ROOT@/s/include", "-isystem", "@SOURCE_ROOT@/s/include/..",
-                                                "-DDIR=\"@SOURCE_ROOT@/b/gen\"", "-I" + s + "2/x", "-O2"});
+                                                "-fmacro-prefix-map=@SOURCE_ROOT@/b=.", "-I" + s + "2/x", "-O2"});
+}
+
+TEST_CASE("macro definitions keep the project's real paths: they are the program's values", "[plan_frame]") {
+  Fixture f;
+  const nixcc::plan::PlanFrame frame(f.project, f.tmp / "plan/.root");
+  const std::string s = f.project.source_dir.string();
+  f.unit.arguments = {"-DFIXTURES=\"" + s + "/tests/\"", "-D", "DATA=" + s, "-U" + s};
+  CHECK(frame.rewrite_arguments(f.unit) == f.unit.arguments);
 }
 
 TEST_CASE("path options relative to the working directory become absolute in the frame", "[plan_frame]") {
