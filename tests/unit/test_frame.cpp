@@ -48,14 +48,14 @@ TEST_CASE("the lexical rule: build directory first, then source directory, else 
   CHECK(frame_name("/p", src, build).empty());  // the folder itself names no file
 }
 
-TEST_CASE("-I and -iquote paths through the frame's links are named by the frame", "[frame]") {
+TEST_CASE("include paths (-I, -iquote) through the frame's links are named by the frame", "[frame]") {
   PlannedProject p;
   const Frame f = p.frame();
   CHECK(f.name_of(p.root / "s/include/lib.h") == "s/include/lib.h");
   CHECK(f.name_of(p.root / "b/config.h") == "b/config.h");
 }
 
-TEST_CASE("-isystem into the tree: GCC's canonical spelling is still inside the frame", "[frame]") {
+TEST_CASE("a system directory (-isystem) into the tree: GCC's canonical spelling is still inside the frame", "[frame]") {
   PlannedProject p;
   const Frame f = p.frame();
   // GCC resolves "dir/.." in a system directory to the real path: the project's own folder.
