@@ -23,6 +23,7 @@ Usage (from anywhere; paths default to the repository this file lives in):
   python3 tests/real/corpus.py run lz4 [cjson ...]
   python3 tests/real/corpus.py run --smallest 2          # the two quickest projects (what CI runs)
   python3 tests/real/corpus.py run --all --json build/real/report.json
+  python3 tests/real/corpus.py table build/real/report.json   # the README's table
 
 Options of `run`:
   --work DIR       work folder (default build/real under the repository); project NAME uses DIR/NAME
@@ -878,6 +879,25 @@ def cmd_list() -> int:
     return 0
 
 
+def cmd_table(results_file: Path) -> int:
+    """The README's table, in Markdown, from the JSON of a `run`."""
+    try:
+        data = json.loads(results_file.read_text())
+    except (OSError, ValueError) as e:
+        raise Failure(f"{results_file}: cannot read results: {e}") from None
+    results = data["results"] if isinstance(data, dict) else data
+    print("| project | Debian version | TUs | features covered | ninja -j2 | nixcc-plan + nix-build | header sets | result | the project's own check |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        features = ", ".join(k for k in r["features"] if k != "tests")
+        secs = lambda v: "-" if v is None else f"{v:.1f} s"  # noqa: E731
+        check = r["own_check"]["command"] or "-"
+        print(f"| {r['project']} | {r['package']}={r['debian_version']} | {r['tus'] if r['tus'] is not None else '-'} | "
+              f"{features} | {secs(r['ninja_seconds'])} | {secs(r['nixcc_seconds'])} | {r['header_sets']} | "
+              f"{r['result']} | {check} ({r['own_check']['result']}) |")
+    return 0
+
+
 def default_bin_dirs() -> list[Path]:
     dirs = [Path(os.environ[v]) for v in ("NIXCC_BIN_DIR", "NIXCC_PLANNER_BIN_DIR") if os.environ.get(v)]
     return dirs or [REPO / "build" / "wrapper", REPO / "build" / "planner"]
@@ -943,9 +963,17 @@ def main(argv: list[str]) -> int:
     run.add_argument("--bin-dir", action="append", default=[], help="folder with nixcc / nixcc-plan (repeatable)")
     run.add_argument("--json", help="write results as JSON to this file")
     run.add_argument("--keep-going", action="store_true", help="continue after a failed project")
+    table = sub.add_parser("table", help="print the README's Markdown table from a run's --json file")
+    table.add_argument("json_file", help="the JSON a run wrote")
     args = parser.parse_args(argv)
     if args.command == "list":
         return cmd_list()
+    if args.command == "table":
+        try:
+            return cmd_table(Path(args.json_file))
+        except Failure as e:
+            print(f"corpus: {e}", file=sys.stderr)
+            return 2
     if (args.all or args.smallest) and args.names:
         parser.error("name projects or use --all/--smallest, not both")
     return cmd_run(args)
