@@ -36,14 +36,10 @@ std::string first_error_line(const fs::path& log) {
   return fallback;
 }
 
-// Adds to each unit's inputs the project files its __has_include probes could find (see
-// include_probes.h). Re-done at every plan, since a probed file may appear without any listed input
-// changing. Throws std::runtime_error for a probe whose argument is a macro.
-void add_probed_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame, InputFileCache& cache) {
-  const fs::path& root = frame.root();
-  // Every project file the units read, read once. Wrapper macros (fmt's FMT_HAS_INCLUDE) are
-  // collected across all of them: one header defines the macro, others use it.
-  std::unordered_map<std::string, std::string> text_of;
+// The probes written in each project file the units read (only files that have any). Wrapper macros
+// (fmt's FMT_HAS_INCLUDE) are collected across all of them: one header defines the macro, others use it.
+std::unordered_map<std::string, ProbeScan> scan_probes(const std::vector<PlannedUnit>& units, const fs::path& root) {
+  std::unordered_map<std::string, std::string> text_of;  // by frame name
   for (const auto& u : units) {
     text_of.try_emplace(u.source_name);
     for (const auto& h : u.headers) {
@@ -58,56 +54,69 @@ void add_probed_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame, 
       if (std::find(wrappers.begin(), wrappers.end(), w) == wrappers.end()) wrappers.push_back(std::move(w));
     }
   }
-  std::unordered_map<std::string, ProbeScan> scans;  // by frame name
+  std::unordered_map<std::string, ProbeScan> scans;
   for (const auto& [name, text] : text_of) {
     const bool may_probe = text.find("__has_include") != std::string::npos ||
                            std::any_of(wrappers.begin(), wrappers.end(), [&](const std::string& w) { return text.find(w) != std::string::npos; });
     if (may_probe) scans.emplace(name, find_include_probes(text, wrappers));
   }
-  if (scans.empty()) return;
+  return scans;
+}
 
-  for (auto& u : units) {
-    std::vector<std::string> files{u.source_name};
-    for (const auto& h : u.headers) {
-      if (!fs::path(h.path).is_absolute()) files.push_back(h.path);
+// Adds to `u`'s headers every project file that a probe in one of its files could find.
+void add_probed_files(PlannedUnit& u, const std::unordered_map<std::string, ProbeScan>& scans, const fs::path& root,
+                      InputFileCache& cache) {
+  std::vector<std::string> files{u.source_name};
+  for (const auto& h : u.headers) {
+    if (!fs::path(h.path).is_absolute()) files.push_back(h.path);
+  }
+  const auto known = [&](const std::vector<HashedFile>& list, const std::string& path) {
+    return std::any_of(list.begin(), list.end(), [&](const HashedFile& h) { return h.path == path; });
+  };
+  std::optional<SearchPath> search;
+  std::vector<HashedFile> added;
+  for (const auto& name : files) {
+    const auto found = scans.find(name);
+    if (found == scans.end()) continue;
+    const ProbeScan& scan = found->second;
+    if (scan.macro_line) {
+      throw std::runtime_error(fmt::format(
+          "{}:{}: __has_include names a macro, so nixcc cannot tell which file it probes for {}; write the header "
+          "name literally", name, scan.macro_line, u.unit->source.string()));
     }
-    std::optional<SearchPath> search;
-    std::vector<HashedFile> added;
-    for (const auto& name : files) {
-      const auto found = scans.find(name);
-      if (found == scans.end()) continue;
-      const ProbeScan& scan = found->second;
-      if (scan.macro_line) {
-        throw std::runtime_error(fmt::format(
-            "{}:{}: __has_include names a macro, so nixcc cannot tell which file it probes for {}; write the header "
-            "name literally", name, scan.macro_line, u.unit->source.string()));
-      }
-      if (scan.probes.empty()) continue;
-      if (!search) {
-        std::vector<std::string> args;
-        for (const auto& a : u.arguments) args.push_back(substitute_source_root(a, root.string()));
-        search = search_path_of(args, root / u.directory);
-      }
-      for (const auto& probe : scan.probes) {
-        for (const auto& candidate : probe_candidates(probe, root / name, *search)) {
-          std::error_code ec;
-          if (!fs::is_regular_file(candidate, ec)) continue;
-          const auto& file = cache.get(candidate.string());
-          if (!file.in_frame || !*file.hash) continue;
-          const bool known = std::any_of(u.headers.begin(), u.headers.end(), [&](const HashedFile& h) { return h.path == file.recorded; }) ||
-                             std::any_of(added.begin(), added.end(), [&](const HashedFile& h) { return h.path == file.recorded; });
-          if (!known) added.push_back({file.recorded, **file.hash});
+    if (scan.probes.empty()) continue;
+    if (!search) {
+      std::vector<std::string> args;
+      for (const auto& a : u.arguments) args.push_back(substitute_source_root(a, root.string()));
+      search = search_path_of(args, root / u.directory);
+    }
+    for (const auto& probe : scan.probes) {
+      for (const auto& candidate : probe_candidates(probe, root / name, *search)) {
+        std::error_code ec;
+        if (!fs::is_regular_file(candidate, ec)) continue;
+        const auto& file = cache.get(candidate.string());
+        if (file.in_frame && *file.hash && !known(u.headers, file.recorded) && !known(added, file.recorded)) {
+          added.push_back({file.recorded, **file.hash});
         }
       }
     }
-    if (added.empty()) continue;
-    Hasher h;
-    h.add_field(u.input_hash).add_field("probed");
-    for (const auto& f : added) h.add_field(f.path).add_field(f.hash);
-    u.input_hash = h.hex();
-    u.headers.insert(u.headers.end(), added.begin(), added.end());
-    std::sort(u.headers.begin(), u.headers.end(), [](const HashedFile& a, const HashedFile& b) { return a.path < b.path; });
   }
+  if (added.empty()) return;
+  Hasher h;
+  h.add_field(u.input_hash).add_field("probed");
+  for (const auto& f : added) h.add_field(f.path).add_field(f.hash);
+  u.input_hash = h.hex();
+  u.headers.insert(u.headers.end(), added.begin(), added.end());
+  std::sort(u.headers.begin(), u.headers.end(), [](const HashedFile& a, const HashedFile& b) { return a.path < b.path; });
+}
+
+// Adds to each unit's inputs the project files its __has_include probes could find (see
+// include_probes.h). Re-done at every plan, since a probed file may appear without any listed input
+// changing. Throws std::runtime_error for a probe whose argument is a macro.
+void add_probed_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame, InputFileCache& cache) {
+  const auto scans = scan_probes(units, frame.root());
+  if (scans.empty()) return;
+  for (auto& u : units) add_probed_files(u, scans, frame.root(), cache);
 }
 
 // The scan compiles through the plan's .root links, so a project file it names by the project's real

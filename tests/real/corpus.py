@@ -221,12 +221,14 @@ def check_uv(ctx: CheckContext) -> str:
 
 
 def check_libgit2(ctx: CheckContext) -> str:
-    resources = ctx.src / "tests" / "resources"
     env_cmd = ["env", f"CLAR_TMP={ctx.scratch}"]
-    run_checked(env_cmd + [str(ctx.bin_dir / "util_tests")], ctx.scratch, timeout=600)
+    # path::validate_current_user_ownership expects / not to belong to the current user: it fails as
+    # root with ninja's build too.
+    util_args = ["-xpath::validate_current_user_ownership"] if os.geteuid() == 0 else []
+    run_checked(env_cmd + [str(ctx.bin_dir / "util_tests")] + util_args, ctx.scratch, timeout=600)
     suites = ["-score", "-sobject::raw", "-sconfig::read", "-sdiff::tree", "-srefs::create",
               "-sstatus::worktree"]
-    run_checked(env_cmd + [str(ctx.bin_dir / "libgit2_tests"), "-r" + str(resources)] + suites,
+    run_checked(env_cmd + [str(ctx.bin_dir / "libgit2_tests")] + suites,
                 ctx.scratch, timeout=600)
     sample = sample_data(ctx.scratch)
     data = sample.read_bytes()
@@ -234,7 +236,7 @@ def check_libgit2(ctx: CheckContext) -> str:
     got = run_checked([str(ctx.bin_dir / "git2_cli"), "hash-object", str(sample)], ctx.scratch).decode().strip()
     if got != expected:
         raise Failure(f"git2_cli hash-object gave {got!r}, expected {expected}")
-    return "util_tests (all); libgit2_tests " + " ".join(suites) + "; git2_cli hash-object == sha1(blob)"
+    return "util_tests (all" + (", less one that fails as root" if util_args else "") + "); libgit2_tests " + " ".join(suites) + "; git2_cli hash-object == sha1(blob)"
 
 
 # --------------------------------------------------------------------------------------------------
