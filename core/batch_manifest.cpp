@@ -135,6 +135,16 @@ BatchManifest read_batch_manifest(const fs::path& path) {
     manifest.source_root = manifest.source_root.parent_path();  // drop a trailing slash
   }
 
+  if (const auto dirs = doc.find("system_dirs"); dirs != doc.end() && !dirs->is_null()) {
+    if (!dirs->is_array()) throw ManifestError(path, "system_dirs: must be an array");
+    for (const auto& d : *dirs) {
+      if (!d.is_string() || !fs::path(d.get<std::string>()).is_absolute()) {
+        throw ManifestError(path, "system_dirs: every item must be an absolute path");
+      }
+      manifest.system_dirs.push_back(d.get<std::string>());
+    }
+  }
+
   const auto units = doc.find("units");
   if (units == doc.end() || !units->is_array()) throw ManifestError(path, "\"units\" must be an array");
   std::set<std::string> objects;

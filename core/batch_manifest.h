@@ -33,6 +33,9 @@ struct BatchUnit {
 struct BatchManifest {
   std::string name;
   std::string compiler;
+  /// The compilers' own include directories as the planner found them (absolute). A host file read
+  /// there is expected; one read anywhere else makes the batch ask the compiler itself.
+  std::vector<std::string> system_dirs;
   std::filesystem::path source_root;  // absolute
   std::vector<BatchUnit> units;
 };

@@ -10,6 +10,7 @@
 #include "child_process.h"
 #include "compiler_options.h"
 #include "file_io.h"
+#include "input_hash.h"
 #include "scratch_dir.h"
 
 namespace nixcc {
@@ -97,9 +98,11 @@ bool CompilerDirs::contains(const fs::path& file) const {
 const CompilerDirs& CompilerDirsCache::get(const fs::path& compiler, const std::string& language,
                                            const std::vector<std::string>& args) {
   const auto affecting = search_affecting_args(args);
-  std::string key = compiler.string() + '\n' + language;
-  for (const auto& a : affecting) key += '\n' + a;
-  if (const auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+  std::string call = compiler.string() + ' ' + language;
+  for (const auto& a : affecting) call += ' ' + a;
+  if (const auto it = by_call_.find(call); it != by_call_.end()) return *it->second;
+  const std::string key = compiler_identity(compiler) + ' ' + call;
+  if (const auto it = by_key_.find(key); it != by_key_.end()) return *by_call_.emplace(call, &it->second).first->second;
 
   ScratchDir scratch("nixcc-dirs-");
   const auto ask = [&](std::vector<std::string> question, const char* tag) {
@@ -125,7 +128,37 @@ const CompilerDirs& CompilerDirsCache::get(const fs::path& compiler, const std::
     std::error_code ec;
     if (auto real = fs::canonical(d, ec); !ec && real != d) found.dirs.push_back(std::move(real));
   }
-  return by_key_.emplace(std::move(key), std::move(found)).first->second;
+  const CompilerDirs& stored = by_key_.emplace(key, std::move(found)).first->second;
+  by_call_.emplace(call, &stored);
+  return stored;
+}
+
+std::string CompilerDirsCache::save() const {
+  std::string out;
+  for (const auto& [key, found] : by_key_) {
+    const auto unsafe = [](const std::string& s) { return s.find_first_of("\t\n") != std::string::npos; };
+    if (unsafe(key) || std::any_of(found.dirs.begin(), found.dirs.end(), [&](const fs::path& d) { return unsafe(d.string()); })) {
+      continue;  // cannot be written back safely: asked again next time
+    }
+    out += key;
+    for (const auto& d : found.dirs) out += '\t' + d.string();
+    out += '\n';
+  }
+  return out;
+}
+
+void CompilerDirsCache::load(std::string_view saved) {
+  for_each_line(saved, [&](std::string_view line) {
+    const auto tab = line.find('\t');
+    if (tab == std::string_view::npos) return;
+    CompilerDirs found;
+    for (auto rest = line.substr(tab + 1); !rest.empty();) {
+      const auto next = rest.find('\t');
+      if (const auto dir = rest.substr(0, next); !dir.empty()) found.dirs.emplace_back(dir);
+      rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
+    }
+    by_key_.emplace(std::string(line.substr(0, tab)), std::move(found));
+  });
 }
 
 }  // namespace nixcc

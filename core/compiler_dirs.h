@@ -35,8 +35,16 @@ class CompilerDirsCache {
   const CompilerDirs& get(const std::filesystem::path& compiler, const std::string& language,
                           const std::vector<std::string>& args);
 
+  /// The answers as text ("key\tdir\tdir...\n" a line), and read back: the key holds the compiler's
+  /// identity (path, size, mtime), so a changed compiler is asked afresh. The planner keeps them
+  /// between runs, since asking costs two compiler runs (~40 ms).
+  std::string save() const;
+  void load(std::string_view saved);
+
  private:
   std::map<std::string, CompilerDirs> by_key_;
+  // Within one run, by path, language and arguments alone: the identity costs a stat and a realpath.
+  std::map<std::string, const CompilerDirs*> by_call_;
 };
 
 }  // namespace nixcc

@@ -61,10 +61,22 @@ std::string Frame::name_of(const fs::path& absolute) const {
 }
 
 std::string Frame::link_target_name(std::string_view name) const {
-  const fs::path lexical = (root_ / name).lexically_normal();
+  const fs::path lexical = root_ / name;  // frame names are already normal
+  // The folder first, once per folder: resolving the root's own links (s -> the source directory at
+  // plan time) names it the same, a link inside the tree names it differently.
+  const auto slash = name.rfind('/');
+  const std::string folder(name.substr(0, slash == std::string_view::npos ? 0 : slash));
+  auto [it, fresh] = folder_names_.try_emplace(folder);
+  if (fresh) {
+    const fs::path real = canonical_or_empty(root_ / folder);
+    const bool frame_folder = folder == "s" || folder == "b" || folder.empty();  // the root's own links
+    it->second = real.empty() || frame_folder ? folder : lexical_name(real);
+  }
+  std::error_code ec;
+  const bool is_link = fs::is_symlink(lexical, ec);
+  if (it->second == folder && !is_link) return "";
   const fs::path resolved = canonical_or_empty(lexical);
   if (resolved.empty()) return "";
-  // Resolving the root's own links (s -> the source directory at plan time) is not a link in the tree.
   std::string target = lexical_name(resolved);
   return target == name ? "" : target;
 }

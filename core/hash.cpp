@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <stdexcept>
@@ -47,7 +48,7 @@ Hasher& Hasher::add_field(std::string_view field) {
   return add_bytes(field);
 }
 
-bool Hasher::add_file(const std::filesystem::path& path) {
+bool Hasher::add_file(const std::filesystem::path& path, const std::function<void(std::string_view)>& watch) {
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
   if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0 || S_ISDIR(st.st_mode)) return false;
@@ -62,6 +63,7 @@ bool Hasher::add_file(const std::filesystem::path& path) {
     }
     if (n == 0) return true;
     XXH3_128bits_update(state_.get(), buffer.data(), static_cast<std::size_t>(n));
+    if (watch) watch(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
   }
 }
 
@@ -70,12 +72,25 @@ HashHex Hasher::hex() const {
   return fmt::format("{:016x}{:016x}", h.high64, h.low64);
 }
 
-std::optional<HashHex> hash_file(const std::filesystem::path& path) {
+std::optional<HashHex> hash_file(const std::filesystem::path& path, const std::function<void(std::string_view)>& watch) {
   Hasher hasher;
-  if (!hasher.add_file(path)) return std::nullopt;
+  if (!hasher.add_file(path, watch)) return std::nullopt;
   return hasher.hex();
 }
 
 HashHex hash_string(std::string_view bytes) { return Hasher().add_bytes(bytes).hex(); }
+
+void WordWatch::operator()(std::string_view chunk) {
+  if (found_ || word_.empty()) return;
+  const std::size_t keep = word_.size() - 1;  // a word split across chunks starts in the last `keep` bytes
+  const std::string across = tail_ + std::string(chunk.substr(0, std::min(chunk.size(), keep)));
+  if (across.find(word_) != std::string::npos || chunk.find(word_) != std::string_view::npos) {
+    found_ = true;
+    return;
+  }
+  tail_ += chunk.size() >= keep ? std::string(chunk.substr(chunk.size() - keep)) : std::string(chunk);
+  if (chunk.size() >= keep) tail_ = std::string(chunk.substr(chunk.size() - keep));
+  if (tail_.size() > keep) tail_.erase(0, tail_.size() - keep);
+}
 
 }  // namespace nixcc

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -61,16 +62,36 @@ const InputFileCache::File& InputFileCache::get(const std::string& written) {
     it->second.in_frame = !name.empty() && !fs::path(name).is_absolute();
     it->second.recorded = it->second.in_frame ? std::move(name) : absolute.string();
     auto [hash, fresh] = hashes_.try_emplace(it->second.absolute);
-    if (fresh) hash->second = hash_file(absolute);
+    if (fresh && word_.empty()) hash->second = hash_file(absolute);
+    if (fresh && !word_.empty()) {
+      WordWatch watch(word_);
+      hash->second = hash_file(absolute, std::ref(watch));
+      holds_word_[it->second.absolute] = watch.found();
+    }
     it->second.hash = &hash->second;  // unordered_map never moves its elements
   }
   return it->second;
 }
 
+std::optional<bool> InputFileCache::holds_word(const std::string& absolute) const {
+  const auto it = holds_word_.find(absolute);
+  if (it == holds_word_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool InputFileCache::add_source(Hasher& hasher, const fs::path& source) {
+  if (word_.empty()) return hasher.add_file(source);
+  WordWatch watch(word_);
+  const bool read = hasher.add_file(source, std::ref(watch));
+  if (read) holds_word_[source.string()] = watch.found();
+  return read;
+}
+
 namespace {
 
 InputHash hash_cached(const HashHex& compiler_id, const HashHex& args_hash, const fs::path& source,
-                      std::span<const InputFileCache::File* const> headers, const fs::path& base) {
+                      std::span<const InputFileCache::File* const> headers, InputFileCache& cache) {
+  const fs::path& base = cache.base();
   InputHash result;
   result.headers.reserve(headers.size());
   for (const auto* header : headers) {
@@ -82,7 +103,7 @@ InputHash hash_cached(const HashHex& compiler_id, const HashHex& args_hash, cons
 
   Hasher hasher;
   hasher.add_field(compiler_id).add_field(args_hash).add_field(relative_if_under(source, base));
-  if (!hasher.add_file(source) && result.unreadable.empty()) result.unreadable = source.string();
+  if (!cache.add_source(hasher, source) && result.unreadable.empty()) result.unreadable = source.string();
   for (const auto& header : result.headers) hasher.add_field(header.path).add_field(header.hash);
   if (result.unreadable.empty()) result.value = hasher.hex();
   return result;
@@ -95,7 +116,7 @@ InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, cons
   std::vector<const InputFileCache::File*> files;
   files.reserve(headers.size());
   for (const auto& header : headers) files.push_back(&cache.get(header.string()));
-  return hash_cached(compiler_id, args_hash, source, files, cache.base());
+  return hash_cached(compiler_id, args_hash, source, files, cache);
 }
 
 InputHash hash_inputs(const HashHex& compiler_id, const HashHex& args_hash, const fs::path& source,
@@ -111,7 +132,7 @@ std::optional<InputHash> rehash_if_unchanged(const HashHex& previous_input_hash,
   std::vector<const InputFileCache::File*> files;
   files.reserve(previous_headers.size());
   for (const auto& h : previous_headers) files.push_back(&cache.get(h.path));
-  auto inputs = hash_cached(compiler_id, args_hash, source, files, cache.base());
+  auto inputs = hash_cached(compiler_id, args_hash, source, files, cache);
   if (inputs.value != previous_input_hash) return std::nullopt;
   return inputs;
 }

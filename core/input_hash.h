@@ -55,11 +55,22 @@ class InputFileCache {
   /// `written` as a depfile or a timing database names it: absolute, or relative to base.
   const File& get(const std::string& written);
 
+  /// Notes, while hashing, whether each file (headers and sources alike) holds `word`, so that a
+  /// caller looking for it reads only the files that do.
+  void watch_for(std::string word) { word_ = std::move(word); }
+  /// Whether the file at `absolute` held the watched word when it was hashed; nullopt when it was not
+  /// hashed through this cache under that name.
+  std::optional<bool> holds_word(const std::string& absolute) const;
+  /// Hashes a source into `hasher`, noting the watched word like get() does. False when unreadable.
+  bool add_source(Hasher& hasher, const std::filesystem::path& source);
+
  private:
   std::filesystem::path base_;
   const Frame* frame_ = nullptr;
   std::unordered_map<std::string, File> by_written_;
   std::unordered_map<std::string, std::optional<HashHex>> hashes_;  // by absolute path
+  std::string word_;
+  std::unordered_map<std::string, bool> holds_word_;  // by absolute path, when word_ is set
 };
 
 /// Hashes compiler identity, argument hash, the source and every header. `source` and `headers`

@@ -89,7 +89,7 @@ std::vector<std::string> PlanFrame::rewrite_arguments(const Unit& unit) const {
   out.reserve(unit.arguments.size());
   // A relative path value in the frame, made absolute; anything else as rewrite() leaves it.
   const auto path_value = [&](const std::string& value) {
-    if (value.empty() || fs::path(value).is_absolute()) return rewrite(value);
+    if (value.empty() || value.front() == '/') return rewrite(value);
     const auto in_frame = frame_form(absolute_from(unit.directory, value));
     return in_frame.empty() ? rewrite(value) : in_frame;
   };
@@ -106,6 +106,12 @@ std::vector<std::string> PlanFrame::rewrite_arguments(const Unit& unit) const {
     }
     if (arg.starts_with("-D") || arg.starts_with("-U")) {
       out.push_back(arg);
+      continue;
+    }
+    // Only these can start a path-taking option (-I, -i..., -B, -L, -F, -T, -MF, -o, -aux-info,
+    // -gcc-toolchain, --include ...): the rest of the flags skip the two table look-ups.
+    if (arg.size() < 2 || arg[0] != '-' || std::string_view("-BFILMTagio").find(arg[1]) == std::string_view::npos) {
+      out.push_back(rewrite(arg));
       continue;
     }
     if (const auto* option = find_option(arg); option && (option->flags & kTakesPath) && (option->flags & kTakesArg) &&

@@ -28,6 +28,8 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
+constexpr const char* kCompilerDirsFile = "compiler-dirs.txt";
+
 double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 bool cache_is_off(const std::string& value) {
@@ -79,8 +81,20 @@ bool add_with_parents(std::set<std::string>& files, std::string_view name) {
   return fresh;
 }
 
+// The compilers' own include directories of a batch's units, for the manifest's "system_dirs".
+std::set<std::string> system_dirs_of(const std::vector<const PlannedUnit*>& units) {
+  std::set<std::string> dirs;
+  for (const auto* u : units) {
+    if (!u->compiler_dirs) continue;
+    for (const auto& d : u->compiler_dirs->dirs) dirs.insert(d.string());
+  }
+  return dirs;
+}
+
 json manifest_json(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain) {
   json doc = {{"format", kManifestFormat}, {"version", kManifestVersion}, {"name", name}, {"source_root", "."}};
+  // Only the host toolchain's: with nixpkgs' compilers the batch asks them itself.
+  if (toolchain == Toolchain::Host) doc["system_dirs"] = system_dirs_of(units);
   json list = json::array();
   for (const auto* u : units) {
     json entry = {{"source", u->source_name},
@@ -107,6 +121,9 @@ std::string fingerprint(const std::string& name, const std::vector<const Planned
   Hasher h;
   h.add_field("nixcc-batch-fingerprint-3").add_field(name);
   h.add_field(kManifestFormat).add_field(std::to_string(kManifestVersion));
+  if (toolchain == Toolchain::Host) {
+    for (const auto& d : system_dirs_of(units)) h.add_field(d);
+  }
   for (const auto* u : units) {
     h.add_field(u->source_name).add_field(u->object).add_field(u->directory);
     h.add_field(manifest_compiler(*u, toolchain));
@@ -166,7 +183,11 @@ void run_plan(PlanOptions options) {
   for (const auto& u : project.units) units.push_back(plan_unit(u, project, frame, compilers));
   TimingDb scans(out / "scans.sqlite");
   InputStats stats = resolve_inputs(units, frame, scans, history, options.jobs);
-  list_planned_inputs(units, frame);
+  CompilerDirsCache compiler_dirs;  // asking costs two compiler runs: the answers are kept with the plan
+  const auto known_dirs = read_file(out / kCompilerDirsFile).value_or("");
+  compiler_dirs.load(known_dirs);
+  list_planned_inputs(units, frame, compiler_dirs);
+  if (const auto dirs = compiler_dirs.save(); dirs != known_dirs) write_file_atomically(out / kCompilerDirsFile, dirs);
   estimate_costs(units, project, history, stats);
   metrics["phases"]["scan_s"] = since(phase);
 

@@ -36,29 +36,37 @@ std::string first_error_line(const fs::path& log) {
   return fallback;
 }
 
-// The probes written in each project file the units read (only files that have any). Wrapper macros
-// (fmt's FMT_HAS_INCLUDE) are collected across all of them: one header defines the macro, others use it.
-std::unordered_map<std::string, ProbeScan> scan_probes(const std::vector<PlannedUnit>& units, const fs::path& root) {
-  std::unordered_map<std::string, std::string> text_of;  // by frame name
+// The probes written in each project file the units read (only files that have any). Hashing noted
+// which files mention __has_include, so only those are read, unless one of them defines a wrapper
+// macro (fmt's FMT_HAS_INCLUDE): its uses can be anywhere, so then every file is read.
+std::unordered_map<std::string, ProbeScan> scan_probes(const std::vector<PlannedUnit>& units, const fs::path& root,
+                                                       const InputFileCache& cache) {
+  std::unordered_map<std::string, std::optional<std::string>> text_of;  // by frame name; read when needed
   for (const auto& u : units) {
     text_of.try_emplace(u.source_name);
     for (const auto& h : u.headers) {
-      if (!fs::path(h.path).is_absolute()) text_of.try_emplace(h.path);
+      if (!h.path.starts_with('/')) text_of.try_emplace(h.path);  // a frame name
     }
   }
+  const auto text = [&](const std::string& name, std::optional<std::string>& slot) -> const std::string& {
+    if (!slot) slot = read_file(root / name).value_or("");
+    return *slot;
+  };
   std::vector<std::string> wrappers;
-  for (auto& [name, text] : text_of) {
-    text = read_file(root / name).value_or("");
-    if (text.find("__has_include") == std::string::npos) continue;
-    for (auto& w : find_include_probes(text).wrappers) {
+  for (auto& [name, slot] : text_of) {
+    if (cache.holds_word((root / name).string()) == false) continue;  // hashed, and no probe in it
+    if (text(name, slot).find("__has_include") == std::string::npos) continue;
+    for (auto& w : find_include_probes(*slot).wrappers) {
       if (std::find(wrappers.begin(), wrappers.end(), w) == wrappers.end()) wrappers.push_back(std::move(w));
     }
   }
   std::unordered_map<std::string, ProbeScan> scans;
-  for (const auto& [name, text] : text_of) {
-    const bool may_probe = text.find("__has_include") != std::string::npos ||
-                           std::any_of(wrappers.begin(), wrappers.end(), [&](const std::string& w) { return text.find(w) != std::string::npos; });
-    if (may_probe) scans.emplace(name, find_include_probes(text, wrappers));
+  for (auto& [name, slot] : text_of) {
+    if (wrappers.empty() && !slot) continue;  // not read above: no probe in it
+    const std::string& t = text(name, slot);
+    const bool may_probe = t.find("__has_include") != std::string::npos ||
+                           std::any_of(wrappers.begin(), wrappers.end(), [&](const std::string& w) { return t.find(w) != std::string::npos; });
+    if (may_probe) scans.emplace(name, find_include_probes(t, wrappers));
   }
   return scans;
 }
@@ -66,19 +74,22 @@ std::unordered_map<std::string, ProbeScan> scan_probes(const std::vector<Planned
 // Adds to `u`'s headers every project file that a probe in one of its files could find.
 void add_probed_files(PlannedUnit& u, const std::unordered_map<std::string, ProbeScan>& scans, const fs::path& root,
                       InputFileCache& cache) {
-  std::vector<std::string> files{u.source_name};
+  // The unit's project files that hold probes (most units have none: nothing is built for them).
+  std::vector<std::pair<const std::string*, const ProbeScan*>> probing;
+  if (const auto found = scans.find(u.source_name); found != scans.end()) probing.emplace_back(&found->first, &found->second);
   for (const auto& h : u.headers) {
-    if (!fs::path(h.path).is_absolute()) files.push_back(h.path);
+    if (h.path.starts_with('/')) continue;  // a host file
+    if (const auto found = scans.find(h.path); found != scans.end()) probing.emplace_back(&found->first, &found->second);
   }
+  if (probing.empty()) return;
   const auto known = [&](const std::vector<HashedFile>& list, const std::string& path) {
     return std::any_of(list.begin(), list.end(), [&](const HashedFile& h) { return h.path == path; });
   };
   std::optional<SearchPath> search;
   std::vector<HashedFile> added;
-  for (const auto& name : files) {
-    const auto found = scans.find(name);
-    if (found == scans.end()) continue;
-    const ProbeScan& scan = found->second;
+  for (const auto& [name_ptr, scan_ptr] : probing) {
+    const std::string& name = *name_ptr;
+    const ProbeScan& scan = *scan_ptr;
     if (scan.macro_line) {
       throw std::runtime_error(fmt::format(
           "{}:{}: __has_include names a macro, so nixcc cannot tell which file it probes for {}; write the header "
@@ -114,7 +125,7 @@ void add_probed_files(PlannedUnit& u, const std::unordered_map<std::string, Prob
 // include_probes.h). Re-done at every plan, since a probed file may appear without any listed input
 // changing. Throws std::runtime_error for a probe whose argument is a macro.
 void add_probed_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame, InputFileCache& cache) {
-  const auto scans = scan_probes(units, frame.root());
+  const auto scans = scan_probes(units, frame.root(), cache);
   if (scans.empty()) return;
   for (auto& u : units) add_probed_files(u, scans, frame.root(), cache);
 }
@@ -206,6 +217,7 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
 
   const fs::path& root = frame.root();
   InputFileCache cache(frame.frame());
+  cache.watch_for("__has_include");  // see add_probed_inputs
   std::vector<std::size_t> to_scan;
   for (std::size_t i = 0; i < units.size(); ++i) {
     auto& u = units[i];
@@ -310,25 +322,26 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
   return stats;
 }
 
-void list_planned_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame) {
-  CompilerDirsCache compiler_dirs;
+void list_planned_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame, CompilerDirsCache& compiler_dirs) {
   const std::string root = frame.root().string();
+  // Thousands of units read the same few hundred system headers: decide each once per compiler.
+  std::unordered_map<const CompilerDirs*, std::unordered_map<std::string, bool>> own_header;
   for (auto& u : units) {
+    std::vector<std::string> args;
+    for (const auto& a : u.arguments) args.push_back(substitute_source_root(a, root));
+    const std::string language = u.unit->language == "C" ? "c" : u.unit->language == "CXX" ? "c++" : "";
+    try {
+      u.compiler_dirs = &compiler_dirs.get(u.compiler, language, args);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("{}: {}", u.unit->source.string(), e.what()));
+    }
     u.inputs.clear();
-    const CompilerDirs* dirs = nullptr;
+    auto& owned = own_header[u.compiler_dirs];
     for (const auto& h : u.headers) {
-      if (fs::path(h.path).is_absolute()) {
-        if (!dirs) {
-          std::vector<std::string> args;
-          for (const auto& a : u.arguments) args.push_back(substitute_source_root(a, root));
-          const std::string language = u.unit->language == "C" ? "c" : u.unit->language == "CXX" ? "c++" : "";
-          try {
-            dirs = &compiler_dirs.get(u.compiler, language, args);
-          } catch (const std::exception& e) {
-            throw std::runtime_error(fmt::format("{}: {}", u.unit->source.string(), e.what()));
-          }
-        }
-        if (dirs->contains(h.path)) continue;
+      if (h.path.starts_with('/')) {
+        auto [it, fresh] = owned.try_emplace(h.path);
+        if (fresh) it->second = u.compiler_dirs->contains(h.path);
+        if (it->second) continue;
       }
       u.inputs.push_back(h.path);
     }

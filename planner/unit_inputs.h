@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler_dirs.h"
 #include "input_hash.h"
 #include "plan_frame.h"
 #include "project.h"
@@ -31,8 +32,10 @@ struct PlannedUnit {
   HashHex input_hash;
   double cost = 0;
   bool measured = false;  // cost from a timing database rather than the model
-  // Filled by list_planned_inputs: what the batch lets the compile read (the manifest's "inputs").
+  // Filled by list_planned_inputs: what the batch lets the compile read (the manifest's "inputs"),
+  // and the compiler's own include directories (the manifest's "system_dirs").
   std::vector<std::string> inputs;
+  const CompilerDirs* compiler_dirs = nullptr;
 };
 
 struct InputStats {
@@ -62,7 +65,7 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
 
 /// Fills inputs of every unit: its headers, less the host files in its compiler's own include
 /// directories (which the batch expects anyway and which would make manifests large).
-void list_planned_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame);
+void list_planned_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame, CompilerDirsCache& compiler_dirs);
 
 /// Fills cost: the latest measured compile time of the same source in `history`, else the model
 /// 0.05 s + 4 ms per header read + 10 µs per source byte.

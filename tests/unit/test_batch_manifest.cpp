@@ -46,6 +46,7 @@ TEST_CASE("inputs and absolute_includes are read and checked", "[batch_manifest]
 
   write(R"({"source": "s/a.c"})");
   CHECK_FALSE(nixcc::read_batch_manifest(manifest).units[0].inputs);  // not listed: not checked
+  CHECK(nixcc::read_batch_manifest(manifest).system_dirs.empty());
 
   write(R"({"source": "s/a.c", "inputs": ["../up.h"]})");
   CHECK_THROWS_WITH(nixcc::read_batch_manifest(manifest), Catch::Contains("units[0].inputs") && Catch::Contains("climbs out"));
@@ -55,4 +56,19 @@ TEST_CASE("inputs and absolute_includes are read and checked", "[batch_manifest]
   CHECK_THROWS_WITH(nixcc::read_batch_manifest(manifest), Catch::Contains("must be an absolute folder"));
   write(R"({"source": "s/a.c", "absolute_includes": {"/p": "x"}})");
   CHECK_THROWS_WITH(nixcc::read_batch_manifest(manifest), Catch::Contains("mapped to \"s\" or \"b\""));
+}
+
+TEST_CASE("system_dirs are absolute folders", "[batch_manifest]") {
+  nixcc::test::TempDir dir;
+  const auto manifest = dir / "m.json";
+  const auto write = [&](const std::string& dirs) {
+    nixcc::test::write_file(manifest, R"({"format": "nixcc-batch-manifest", "version": 1, "source_root": ".",
+      "compiler": "cc", "system_dirs": )" + dirs + R"(, "units": [{"source": "a.c"}]})");
+  };
+  write(R"(["/usr/include", "/usr/lib/gcc/x86_64-linux-gnu/12"])");
+  CHECK(nixcc::read_batch_manifest(manifest).system_dirs == std::vector<std::string>{"/usr/include", "/usr/lib/gcc/x86_64-linux-gnu/12"});
+  write(R"(["relative"])");
+  CHECK_THROWS_WITH(nixcc::read_batch_manifest(manifest), Catch::Contains("system_dirs: every item must be an absolute path"));
+  write(R"("/usr/include")");
+  CHECK_THROWS_WITH(nixcc::read_batch_manifest(manifest), Catch::Contains("system_dirs: must be an array"));
 }

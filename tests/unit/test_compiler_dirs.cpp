@@ -63,3 +63,21 @@ TEST_CASE("the real compiler lists the C library's folder", "[compiler_dirs]") {
   CHECK(&cache.get("/usr/bin/gcc", "c", {"-O0", "-g"}) == &c);  // asked once
   CHECK_THROWS_WITH(cache.get("/bin/false", "c", {}), Catch::Contains("/bin/false") && Catch::Contains("include directories"));
 }
+
+TEST_CASE("the answers are kept between runs, keyed by the compiler's identity", "[compiler_dirs]") {
+  nixcc::CompilerDirsCache first;
+  const auto& asked = first.get("/usr/bin/gcc", "c", {});
+  const std::string saved = first.save();
+  CHECK(saved.find("/usr/include") != std::string::npos);
+
+  nixcc::CompilerDirsCache second;
+  second.load(saved);
+  CHECK(second.get("/usr/bin/gcc", "c", {}).dirs == asked.dirs);  // read back, not asked
+  CHECK(second.save() == saved);
+
+  // A saved answer for another compiler identity is never used for this one.
+  nixcc::CompilerDirsCache forged;
+  forged.load("not-the-identity /usr/bin/gcc c\t/nowhere\n");
+  CHECK_FALSE(forged.get("/usr/bin/gcc", "c", {}).contains("/nowhere/x.h"));
+  forged.load("garbage without a tab\n\n");  // ignored
+}

@@ -222,3 +222,22 @@ TEST_CASE("compiler_identity follows the binary's path and mtime", "[input_hash]
   fs::last_write_time(dir / "cc", fs::last_write_time(dir / "cc") + std::chrono::seconds(5));
   CHECK(nixcc::compiler_identity(dir / "cc") != id);
 }
+
+TEST_CASE("a watched word is found within and across the chunks a file is read in", "[hash]") {
+  const auto watch_all = [](std::vector<std::string> chunks) {
+    nixcc::WordWatch watch("__has_include");
+    for (const auto& c : chunks) watch(c);
+    return watch.found();
+  };
+  CHECK(watch_all({"#if __has_include(<x.h>)\n"}));
+  CHECK(watch_all({"#if __has_", "include(<x.h>)"}));
+  CHECK(watch_all({"#if _", "_", "has", "_inc", "lude"}));  // tiny chunks
+  CHECK_FALSE(watch_all({"#if __has_", "feature(x)", " include"}));
+  CHECK_FALSE(watch_all({}));
+
+  nixcc::test::TempDir dir;
+  nixcc::test::write_file(dir / "big.h", std::string(64 * 1024 - 5, ' ') + "__has_include(<y>)\n");  // straddles the first read
+  nixcc::WordWatch watch("__has_include");
+  CHECK(nixcc::hash_file(dir / "big.h", std::ref(watch)) == nixcc::hash_file(dir / "big.h"));
+  CHECK(watch.found());
+}
