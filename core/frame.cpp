@@ -66,15 +66,20 @@ std::string Frame::link_target_name(std::string_view name) const {
   // plan time) names it the same, a link inside the tree names it differently.
   const auto slash = name.rfind('/');
   const std::string folder(name.substr(0, slash == std::string_view::npos ? 0 : slash));
-  auto [it, fresh] = folder_names_.try_emplace(folder);
+  auto [it, fresh] = folders_.try_emplace(folder);
+  Folder& f = it->second;
   if (fresh) {
-    const fs::path real = canonical_or_empty(root_ / folder);
+    const fs::path dir = root_ / folder;
+    const fs::path real = canonical_or_empty(dir);
     const bool frame_folder = folder == "s" || folder == "b" || folder.empty();  // the root's own links
-    it->second = real.empty() || frame_folder ? folder : lexical_name(real);
+    f.resolved = real.empty() || frame_folder ? folder : lexical_name(real);
+    std::error_code ec;
+    for (fs::directory_iterator entry(dir, ec), end; !ec && entry != end; entry.increment(ec)) {
+      if (entry->is_symlink(ec)) f.link_names.insert(entry->path().filename().string());  // d_type: no stat
+    }
   }
-  std::error_code ec;
-  const bool is_link = fs::is_symlink(lexical, ec);
-  if (it->second == folder && !is_link) return "";
+  const auto file_name = name.substr(slash == std::string_view::npos ? 0 : slash + 1);
+  if (f.resolved == folder && !f.link_names.count(std::string(file_name))) return "";
   const fs::path resolved = canonical_or_empty(lexical);
   if (resolved.empty()) return "";
   std::string target = lexical_name(resolved);

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace nixcc {
@@ -50,7 +51,11 @@ class Frame {
 
   std::filesystem::path root_;
   std::vector<Place> places_;
-  mutable std::unordered_map<std::string, std::string> folder_names_;  // frame folder -> its frame name resolved
+  struct Folder {
+    std::string resolved;                         // its frame name with links resolved
+    std::unordered_set<std::string> link_names;  // its entries that are symlinks
+  };
+  mutable std::unordered_map<std::string, Folder> folders_;  // by frame name
 };
 
 }  // namespace nixcc

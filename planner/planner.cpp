@@ -83,10 +83,13 @@ bool add_with_parents(std::set<std::string>& files, std::string_view name) {
 
 // The compilers' own include directories of a batch's units, for the manifest's "system_dirs".
 std::set<std::string> system_dirs_of(const std::vector<const PlannedUnit*>& units) {
-  std::set<std::string> dirs;
+  std::set<const CompilerDirs*> distinct;  // a handful, shared by thousands of units
   for (const auto* u : units) {
-    if (!u->compiler_dirs) continue;
-    for (const auto& d : u->compiler_dirs->dirs) dirs.insert(d.string());
+    if (u->compiler_dirs) distinct.insert(u->compiler_dirs);
+  }
+  std::set<std::string> dirs;
+  for (const auto* d : distinct) {
+    for (const auto& dir : d->dirs) dirs.insert(dir.string());
   }
   return dirs;
 }
