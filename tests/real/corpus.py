@@ -293,7 +293,7 @@ PROJECTS: list[Project] = [
             "shared-lib": "add_library(lz4_shared SHARED)",
             "tests": "lz4/lz4c CLI round trip and benchmark",
         },
-        check=check_lz4, tus=16, ninja_s=15),
+        check=check_lz4, tus=16, ninja_s=9),
     Project(
         name="json-c", package="json-c", version="0.16-2",
         dsc_sha256="e91baf0603ed23df4c54030df4cd5e8371a7436006e2b85efab7ee4f1d9718c1",
@@ -306,7 +306,7 @@ PROJECTS: list[Project] = [
             "two-targets": "every library source in json-c (-Djson_c_EXPORTS) and json-c-static",
             "tests": "19 test programs compared with tests/*.expected",
         },
-        check=check_json_c, tus=56, ninja_s=6),
+        check=check_json_c, tus=56, ninja_s=5.2),
     Project(
         name="cjson", package="cjson", version="1.7.15-1+deb12u4",
         dsc_sha256="764c2de141d680f4fb4cada30c526dacaa30ead061b9b9c34f2b81e2df0f8439",
@@ -320,7 +320,7 @@ PROJECTS: list[Project] = [
             "two-targets": "cJSON.c (through unity files) in cjson and cjson-static",
             "tests": "22 Unity-framework test binaries",
         },
-        check=check_cjson, tus=28, ninja_s=33),
+        check=check_cjson, tus=28, ninja_s=11.5),
     Project(
         name="zstd", package="libzstd", version="1.5.4+dfsg2-5",
         dsc_sha256="8f602f92b575aa8b5e979196fb6ee82d78f233521dc9636526d3ecba1f63c1b1",
@@ -334,7 +334,7 @@ PROJECTS: list[Project] = [
             "two-targets": "lib/*.c in libzstd_shared (-Dlibzstd_shared_EXPORTS) and libzstd_static",
             "tests": "zstd CLI round trip, -t, benchmark",
         },
-        check=check_zstd, tus=89, ninja_s=38),
+        check=check_zstd, tus=89, ninja_s=35),
     Project(
         name="spdlog", package="spdlog", version="1:1.10.0+ds-0.4",
         dsc_sha256="65220c192ef8e524d0687058d5d24e1bdd3e2ebc9b6e846c3ec8d43f77fe9e5c",
@@ -351,7 +351,7 @@ PROJECTS: list[Project] = [
             "c++": "C++11",
             "tests": "spdlog-utests (Catch), example",
         },
-        check=check_spdlog, tus=28, ninja_s=62),
+        check=check_spdlog, tus=28, ninja_s=61),
     Project(
         name="fmt", package="fmtlib", version="9.1.0+ds1-2",
         dsc_sha256="1c8982464f1281f5b7d42ca24e058d80d71db7c381b278cc22cbdb40c534f0c5",
@@ -366,7 +366,7 @@ PROJECTS: list[Project] = [
             "tests": "a program linked against the Nix-built libfmt.so (fmt's own suite compiles "
                      "/usr/src/googletest, outside the project)",
         },
-        check=check_fmt, tus=2, ninja_s=0),
+        check=check_fmt, tus=2, ninja_s=4.5),
     Project(
         name="libuv", package="libuv1", version="1.44.2-1+deb12u1",
         dsc_sha256="798be0a2bcbcd40bb85302f6ccbf02b240e1958d4ad9cf153b8101c3a82f21b9",
@@ -376,7 +376,7 @@ PROJECTS: list[Project] = [
             "shared-lib": "add_library(uv SHARED)",
             "tests": "uv_run_tests and uv_run_tests_a, 15 tests each",
         },
-        check=check_uv, tus=441, ninja_s=0),
+        check=check_uv, tus=441, ninja_s=40),
     Project(
         name="libgit2", package="libgit2", version="1.5.1+ds-1+deb12u1",
         dsc_sha256="b4de836d38cb2aca2687420754c5fa955f719934b92a4213d787d0b7dc2abebf",
@@ -394,7 +394,7 @@ PROJECTS: list[Project] = [
             "shared-lib": "libgit2package SHARED",
             "tests": "util_tests, libgit2_tests suites, git2_cli",
         },
-        check=check_libgit2, tus=625, ninja_s=0),
+        check=check_libgit2, tus=625, ninja_s=80),
 ]
 PROJECT_BY_NAME = {p.name: p for p in PROJECTS}
 
