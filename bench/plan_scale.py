@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The planner's own performance targets (issue 5), measured side by side in one run:
+"""The planner's own performance targets, measured side by side in one run:
 
     python3 bench/plan_scale.py [--plan-tus 10000] [--nix-tus 1000] [--runs 7] [--json FILE] [--work DIR] [--keep]
 

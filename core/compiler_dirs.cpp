@@ -11,6 +11,7 @@
 #include "compiler_options.h"
 #include "file_io.h"
 #include "input_hash.h"
+#include "paths.h"
 #include "scratch_dir.h"
 
 namespace nixcc {
@@ -32,11 +33,6 @@ void for_each_line(std::string_view text, F&& f) {
     if (end == std::string_view::npos) break;
     text.remove_prefix(end + 1);
   }
-}
-
-bool under(const fs::path& file, const fs::path& dir) {
-  const fs::path rel = file.lexically_relative(dir);
-  return !rel.empty() && *rel.begin() != "..";
 }
 
 // Options whose presence (with their values) changes the compiler's own search directories.
@@ -88,11 +84,11 @@ std::vector<std::string> search_affecting_args(const std::vector<std::string>& a
 }
 
 bool CompilerDirs::contains(const fs::path& file) const {
-  if (std::any_of(dirs.begin(), dirs.end(), [&](const fs::path& d) { return under(file, d); })) return true;
+  if (std::any_of(dirs.begin(), dirs.end(), [&](const fs::path& d) { return is_within(file, d); })) return true;
   std::error_code ec;
   const fs::path resolved = fs::canonical(file, ec);
   return !ec && resolved != file &&
-         std::any_of(dirs.begin(), dirs.end(), [&](const fs::path& d) { return under(resolved, d); });
+         std::any_of(dirs.begin(), dirs.end(), [&](const fs::path& d) { return is_within(resolved, d); });
 }
 
 const CompilerDirs& CompilerDirsCache::get(const fs::path& compiler, const std::string& language,

@@ -88,9 +88,12 @@ void WordWatch::operator()(std::string_view chunk) {
     found_ = true;
     return;
   }
-  tail_ += chunk.size() >= keep ? std::string(chunk.substr(chunk.size() - keep)) : std::string(chunk);
-  if (chunk.size() >= keep) tail_ = std::string(chunk.substr(chunk.size() - keep));
-  if (tail_.size() > keep) tail_.erase(0, tail_.size() - keep);
+  if (chunk.size() >= keep) {
+    tail_ = std::string(chunk.substr(chunk.size() - keep));
+  } else {
+    tail_ += chunk;
+    if (tail_.size() > keep) tail_.erase(0, tail_.size() - keep);
+  }
 }
 
 }  // namespace nixcc

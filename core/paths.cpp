@@ -13,6 +13,11 @@ fs::path absolute_from(const fs::path& cwd, const fs::path& path) {
   return (path.is_absolute() ? path : cwd / path).lexically_normal();
 }
 
+bool is_within(const fs::path& path, const fs::path& dir) {
+  const fs::path rel = path.lexically_relative(dir);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
 std::string relative_if_under(const fs::path& path, const fs::path& base) {
   const fs::path rel = path.lexically_relative(base);
   if (rel.empty() || *rel.begin() == "..") return path.string();

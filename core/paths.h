@@ -9,6 +9,9 @@ namespace nixcc {
 /// `path` made absolute against `cwd` and lexically normalised (no file-system access).
 std::filesystem::path absolute_from(const std::filesystem::path& cwd, const std::filesystem::path& path);
 
+/// Whether `path` is `dir` or lies under it (both absolute and lexically normal; no file-system access).
+bool is_within(const std::filesystem::path& path, const std::filesystem::path& dir);
+
 /// `path` relative to `base` when it lies under it, else `path` unchanged (absolute).
 std::string relative_if_under(const std::filesystem::path& path, const std::filesystem::path& base);
 

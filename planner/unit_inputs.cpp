@@ -26,6 +26,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A unit's arguments as they run at plan time: @SOURCE_ROOT@ is the plan's .root.
+std::vector<std::string> plan_time_arguments(const PlannedUnit& u, const fs::path& root) {
+  std::vector<std::string> args;
+  args.reserve(u.arguments.size());
+  for (const auto& a : u.arguments) args.push_back(substitute_source_root(a, root.string()));
+  return args;
+}
+
 std::string first_error_line(const fs::path& log) {
   std::ifstream in(log);
   std::string line, fallback;
@@ -96,11 +104,7 @@ void add_probed_files(PlannedUnit& u, const std::unordered_map<std::string, Prob
           "name literally", name, scan.macro_line, u.unit->source.string()));
     }
     if (scan.probes.empty()) continue;
-    if (!search) {
-      std::vector<std::string> args;
-      for (const auto& a : u.arguments) args.push_back(substitute_source_root(a, root.string()));
-      search = search_path_of(args, root / u.directory);
-    }
+    if (!search) search = search_path_of(plan_time_arguments(u, root), root / u.directory);
     for (const auto& probe : scan.probes) {
       for (const auto& candidate : probe_candidates(probe, root / name, *search)) {
         std::error_code ec;
@@ -139,12 +143,10 @@ std::optional<std::string> absolute_project_include(const PlannedUnit& u, const 
   const fs::path& root = frame.root();
   std::optional<std::vector<fs::path>> real_dirs;
   for (const auto& h : headers) {
-    if (!h.lexically_relative(root).empty() && *h.lexically_relative(root).begin() != "..") continue;
+    if (is_within(h, root)) continue;                 // spelled through the frame's links
     if (frame.frame().name_of(h).empty()) continue;  // a host file
     if (!real_dirs) {
-      std::vector<std::string> args;
-      for (const auto& a : u.arguments) args.push_back(substitute_source_root(a, root.string()));
-      const auto search = search_path_of(args, root / u.directory);
+      const auto search = search_path_of(plan_time_arguments(u, root), root / u.directory);
       real_dirs.emplace();
       for (const auto* dirs : {&search.quote, &search.angled}) {
         for (const auto& d : *dirs) {
@@ -153,10 +155,8 @@ std::optional<std::string> absolute_project_include(const PlannedUnit& u, const 
         }
       }
     }
-    const bool via_include_dir = std::any_of(real_dirs->begin(), real_dirs->end(), [&](const fs::path& d) {
-      const auto rel = h.lexically_relative(d);
-      return !rel.empty() && *rel.begin() != "..";
-    });
+    const bool via_include_dir =
+        std::any_of(real_dirs->begin(), real_dirs->end(), [&](const fs::path& d) { return is_within(h, d); });
     if (!via_include_dir) {
       return fmt::format("{}: reads {} by its absolute path (an #include of an absolute path, e.g. written by "
                          "configure_file): a batch compiles a copy of the project elsewhere and cannot honour it; "
@@ -266,8 +266,7 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
     while (next < to_scan.size() && pool.has_free_slot()) {
       const std::size_t i = to_scan[next++];
       const auto& u = units[i];
-      std::vector<std::string> args;
-      for (const auto& a : u.arguments) args.push_back(substitute_source_root(a, root.string()));
+      std::vector<std::string> args = plan_time_arguments(u, root);
       const fs::path dep = scratch.path() / fmt::format("{}.d", i);
       args.insert(args.end(), {"-M", "-MF", dep.string(), (root / u.source_name).string()});
       fs::path cwd = root / u.directory;
@@ -323,12 +322,10 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
 }
 
 void list_planned_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame, CompilerDirsCache& compiler_dirs) {
-  const std::string root = frame.root().string();
   // Thousands of units read the same few hundred system headers: decide each once per compiler.
   std::unordered_map<const CompilerDirs*, std::unordered_map<std::string, bool>> own_header;
   for (auto& u : units) {
-    std::vector<std::string> args;
-    for (const auto& a : u.arguments) args.push_back(substitute_source_root(a, root));
+    const auto args = plan_time_arguments(u, frame.root());
     const std::string language = u.unit->language == "C" ? "c" : u.unit->language == "CXX" ? "c++" : "";
     try {
       u.compiler_dirs = &compiler_dirs.get(u.compiler, language, args);
