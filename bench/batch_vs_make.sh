@@ -15,13 +15,13 @@
 #     compilers are children and not counted)                          target: < 20 MB
 #   - a rebuild with one edited TU and --previous against compiling that TU alone
 #                                                                      target: <= one compile + 0.2 s
-# NIXCC names the nixcc binary (default: build/wrapper/nixcc in this repository). CXX (default g++).
+# NIXCC names the nixcc binary (default: build/bin/nixcc in this repository). CXX (default g++).
 # Exit status 0 even when a target is not met; non-zero only when the benchmark itself fails.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-NIXCC=${NIXCC:-$repo/build/wrapper/nixcc}
+NIXCC=${NIXCC:-$repo/build/bin/nixcc}
 CXX=${CXX:-g++}
 tus=100
 rounds=3

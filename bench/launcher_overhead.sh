@@ -14,14 +14,14 @@
 #   - added ms per compile from the direct compiles: median(nixcc) - median(plain) target <= 5 ms
 #   - the same figures in CPU time (user + sys of everything run), which a busy machine distorts less
 # prints a table and writes the figures as JSON (default bench/out/launcher_overhead.json).
-# NIXCC names the nixcc binary (default: build/wrapper/nixcc in this repository); CC and CXX the
+# NIXCC names the nixcc binary (default: build/bin/nixcc in this repository); CC and CXX the
 # compilers (default gcc and g++). Exit status 0 even when a target is not met; non-zero only when
 # the benchmark itself fails (a build fails, or nixcc did not record one row per compile).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-NIXCC=${NIXCC:-$repo/build/wrapper/nixcc}
+NIXCC=${NIXCC:-$repo/build/bin/nixcc}
 CC=${CC:-gcc}
 CXX=${CXX:-g++}
 tus=60

@@ -641,15 +641,14 @@ def merge(paths, json_path, table_path):
     return 0
 
 
-def default_bin(name, sub):
-    for env in ("NIXCC_BIN_DIR" if sub == "wrapper" else "NIXCC_PLANNER_BIN_DIR",):
-        if os.environ.get(env):
-            return os.path.join(os.environ[env], name)
+def default_bin(name):
+    if os.environ.get("NIXCC_BIN_DIR"):
+        return os.path.join(os.environ["NIXCC_BIN_DIR"], name)
     for b in ("build-bench", "build"):
-        p = os.path.join(REPO, b, sub, name)
+        p = os.path.join(REPO, b, "bin", name)
         if os.path.exists(p):
             return p
-    return os.path.join(REPO, "build", sub, name)
+    return os.path.join(REPO, "build", "bin", name)
 
 
 def main():
@@ -683,8 +682,8 @@ def main():
                     help="CI smoke test: 6 synthetic --tiny TUs, one run, no real project, no 1000-TU size")
     ap.add_argument("--merge", nargs="+", metavar="JSON",
                     help="combine the reports of several invocations (e.g. run side by side) into --json and print the table")
-    ap.add_argument("--nixcc", default=default_bin("nixcc", "wrapper"))
-    ap.add_argument("--nixcc-plan", default=default_bin("nixcc-plan", "planner"))
+    ap.add_argument("--nixcc", default=default_bin("nixcc"))
+    ap.add_argument("--nixcc-plan", default=default_bin("nixcc-plan"))
     args = ap.parse_args()
     if args.merge:
         return merge(args.merge, os.path.abspath(args.json), args.table)

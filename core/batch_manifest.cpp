@@ -1,12 +1,14 @@
-#include "batch_manifest.h"
+#include "core/batch_manifest.h"
 
+#include <cmath>
 #include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "file_io.h"
+#include "core/input_hash.h"
+#include "util/file_io.h"
 
 namespace nixcc {
 namespace {
@@ -51,16 +53,74 @@ void require_inside(const fs::path& file, const std::string& path, const std::st
 
 std::string default_object_for(const std::string& source) { return source + ".o"; }
 
-std::string replace_all(std::string_view text, std::string_view from, std::string_view to) {
+std::string under_source_root(std::string_view part) { return fmt::format("{}/{}", kSourceRootPlaceholder, part); }
+
+std::string substitute_source_root(std::string_view text, std::string_view root) {
   std::string out;
   std::size_t pos = 0;
-  for (std::size_t found; !from.empty() && (found = text.find(from, pos)) != std::string_view::npos;
-       pos = found + from.size()) {
+  for (std::size_t found; (found = text.find(kSourceRootPlaceholder, pos)) != std::string_view::npos;
+       pos = found + kSourceRootPlaceholder.size()) {
     out.append(text, pos, found - pos);
-    out.append(to);
+    out.append(root);
   }
   out.append(text, pos);
   return out;
+}
+
+HashHex unit_arguments_hash(std::span<const std::string> manifest_arguments) {
+  std::vector<std::string> hashed(manifest_arguments.begin(), manifest_arguments.end());
+  hashed.push_back("-c");
+  return hash_arguments(hashed);
+}
+
+std::string batch_manifest_text(const BatchManifest& manifest) {
+  json doc = {{"format", kManifestFormat},
+              {"version", kManifestVersion},
+              {"name", manifest.name},
+              {"source_root", manifest.source_root.string()}};
+  if (!manifest.compiler.empty()) doc["compiler"] = manifest.compiler;
+  if (!manifest.system_dirs.empty()) doc["system_dirs"] = manifest.system_dirs;
+  json units = json::array();
+  for (const auto& u : manifest.units) {
+    json entry = {{"source", u.source}, {"object", u.object}, {"directory", u.directory}};
+    if (u.compiler != manifest.compiler) entry["compiler"] = u.compiler;
+    entry["arguments"] = u.arguments;
+    if (u.inputs) entry["inputs"] = *u.inputs;
+    if (!u.absolute_includes.empty()) {
+      json roots = json::object();
+      for (const auto& [host, part] : u.absolute_includes) roots[host] = part;
+      entry["absolute_includes"] = std::move(roots);
+    }
+    if (u.cost) entry["cost"] = std::round(*u.cost * 1000.0) / 1000.0;
+    units.push_back(std::move(entry));
+  }
+  doc["units"] = std::move(units);
+  return doc.dump(1) + "\n";
+}
+
+HashHex batch_fingerprint(const BatchManifest& manifest, std::span<const HashHex> input_hashes) {
+  if (input_hashes.size() != manifest.units.size()) {
+    throw std::logic_error("batch_fingerprint: one input hash per unit");
+  }
+  Hasher h;
+  h.add_field("nixcc-batch-fingerprint-4").add_field(kManifestFormat).add_field(std::to_string(kManifestVersion));
+  h.add_field(manifest.name).add_field(manifest.source_root.string()).add_field(manifest.compiler);
+  h.add_field(std::to_string(manifest.system_dirs.size()));
+  for (const auto& d : manifest.system_dirs) h.add_field(d);
+  for (std::size_t i = 0; i < manifest.units.size(); ++i) {
+    const auto& u = manifest.units[i];
+    h.add_field(u.source).add_field(u.object).add_field(u.directory).add_field(u.compiler);
+    h.add_field(std::to_string(u.arguments.size()));
+    for (const auto& a : u.arguments) h.add_field(a);
+    h.add_field(std::to_string(u.absolute_includes.size()));
+    for (const auto& [host, part] : u.absolute_includes) h.add_field(host).add_field(part);
+    h.add_field(u.inputs ? std::to_string(u.inputs->size()) : "-");
+    if (u.inputs) {
+      for (const auto& i : *u.inputs) h.add_field(i);
+    }
+    h.add_field(input_hashes[i]);
+  }
+  return h.hex();
 }
 
 std::string rewrite_absolute_includes(std::string_view text, const std::vector<std::pair<std::string, std::string>>& roots,
@@ -100,10 +160,6 @@ std::string rewrite_absolute_includes(std::string_view text, const std::vector<s
     if (!rewritten) out.append(line);
   }
   return out;
-}
-
-std::string substitute_source_root(const std::string& text, const std::string& root) {
-  return replace_all(text, kSourceRootPlaceholder, root);
 }
 
 BatchManifest read_batch_manifest(const fs::path& path) {

@@ -1,10 +1,17 @@
 #pragma once
-// The batch manifest: what one `nixcc batch` run compiles. Format documented in README ("Batch manifest").
+// The batch manifest: what one `nixcc batch` run compiles, handed from nixcc-plan to the batch. This
+// module owns all of it: the format (documented in the README, "Batch manifest"), reading, writing,
+// the fingerprint that decides whether a batch changed, the argument hash that reuse keys on, and the
+// @SOURCE_ROOT@ frame mapping both ways. Planner and batch call these and nothing else.
 
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "core/hash.h"
 
 namespace nixcc {
 
@@ -36,7 +43,7 @@ struct BatchManifest {
   /// The compilers' own include directories as the planner found them (absolute). A host file read
   /// there is expected; one read anywhere else makes the batch ask the compiler itself.
   std::vector<std::string> system_dirs;
-  std::filesystem::path source_root;  // absolute
+  std::filesystem::path source_root;  // absolute once read; written as given (nixcc-plan writes ".")
   std::vector<BatchUnit> units;
 };
 
@@ -44,19 +51,33 @@ struct BatchManifest {
 /// A relative source_root is taken relative to the manifest's own directory.
 BatchManifest read_batch_manifest(const std::filesystem::path& path);
 
+/// The manifest's text, every field read_batch_manifest reads, one JSON value per line for readable
+/// diffs. `cost` is rounded to milliseconds.
+std::string batch_manifest_text(const BatchManifest& manifest);
+
+/// What decides a batch's derivation: every field of the manifest except the cost estimates (which
+/// only order the work), and each unit's input hash (`input_hashes[i]` for `units[i]`). Hashed field by
+/// field rather than through the JSON, which costs ten times more.
+HashHex batch_fingerprint(const BatchManifest& manifest, std::span<const HashHex> input_hashes);
+
+/// The argument hash reuse keys on: a unit's manifest arguments (placeholder form, so that a new
+/// store path of the source root changes nothing) followed by -c. nixcc-plan records it with the
+/// scans it keeps; the batch compares it with the earlier output's rows.
+HashHex unit_arguments_hash(std::span<const std::string> manifest_arguments);
+
 /// The default object path for a source: the source path with ".o" appended, so that a/util.cpp and
 /// b/util.cpp land at a/util.cpp.o and b/util.cpp.o.
 std::string default_object_for(const std::string& source);
 
-/// `text` with every occurrence of `from` replaced by `to`.
-std::string replace_all(std::string_view text, std::string_view from, std::string_view to);
+/// `@SOURCE_ROOT@/<part>`: how a manifest names the folder `part` ("s", "b", "s/include") of its tree.
+std::string under_source_root(std::string_view part);
 
 /// `text` (a C or C++ source) with every `#include "<host>/<path>"` whose folder is a key of `roots`
 /// rewritten to `#include "<root>/<frame folder>/<path>"`. Other lines are left as they are.
 std::string rewrite_absolute_includes(std::string_view text, const std::vector<std::pair<std::string, std::string>>& roots,
                                       const std::string& root);
 
-/// `text` with every kSourceRootPlaceholder replaced by `root`.
-std::string substitute_source_root(const std::string& text, const std::string& root);
+/// `text` with every kSourceRootPlaceholder replaced by `root`: a manifest value as it runs.
+std::string substitute_source_root(std::string_view text, std::string_view root);
 
 }  // namespace nixcc

@@ -1,11 +1,11 @@
-#include "compiler_args.h"
+#include "core/compiler_args.h"
 
 #include <fmt/format.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "compiler_options.h"
+#include "core/compiler_options.h"
 
 namespace nixcc {
 namespace {

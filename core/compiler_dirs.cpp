@@ -1,4 +1,4 @@
-#include "compiler_dirs.h"
+#include "core/compiler_dirs.h"
 
 #include <algorithm>
 #include <array>
@@ -7,12 +7,12 @@
 
 #include <fmt/format.h>
 
-#include "child_process.h"
-#include "compiler_options.h"
-#include "file_io.h"
-#include "input_hash.h"
-#include "paths.h"
-#include "scratch_dir.h"
+#include "util/child_process.h"
+#include "core/compiler_options.h"
+#include "util/file_io.h"
+#include "core/input_hash.h"
+#include "util/paths.h"
+#include "util/scratch_dir.h"
 
 namespace nixcc {
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "compiler_options.h"
+#include "core/compiler_options.h"
 
 #include <algorithm>
 #include <array>

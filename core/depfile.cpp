@@ -1,10 +1,10 @@
-#include "depfile.h"
+#include "core/depfile.h"
 
 #include <fstream>
 #include <sstream>
 #include <unordered_set>
 
-#include "paths.h"
+#include "util/paths.h"
 
 namespace nixcc {
 

@@ -1,4 +1,4 @@
-#include "input_hash.h"
+#include "core/input_hash.h"
 
 #include <sys/stat.h>
 
@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "paths.h"
+#include "util/paths.h"
 
 namespace nixcc {
 namespace fs = std::filesystem;

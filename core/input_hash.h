@@ -8,8 +8,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "frame.h"
-#include "hash.h"
+#include "core/frame.h"
+#include "core/hash.h"
 
 namespace nixcc {
 

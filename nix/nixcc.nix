@@ -10,7 +10,7 @@ stdenv.mkDerivation {
     filter = path: type:
       let top = builtins.head (lib.splitString "/" (lib.removePrefix (toString src + "/") (toString path)));
       in lib.cleanSourceFilter path type
-        && builtins.elem top [ "CMakeLists.txt" "core" "schema" "wrapper" "planner" "nix" "tests" ];
+        && builtins.elem top [ "CMakeLists.txt" "cmake" "util" "core" "schema" "launcher" "batch" "query" "planner" "cli" "nix" "tests" ];
   };
   nativeBuildInputs = [ cmake ninja ];
   buildInputs = [ boost fmt xxHash sqlite nlohmann_json cli11 catch2 ];
@@ -19,5 +19,7 @@ stdenv.mkDerivation {
   meta = {
     description = "Compile wrapper and planner that make Nix builds of C and C++ projects fast and measurable";
     mainProgram = "nixcc";
+    # /proc/self/exe, /proc/<pid>, PR_SET_PDEATHSIG and Linux mount namespaces in the sandbox.
+    platforms = lib.platforms.linux;
   };
 }

@@ -1,4 +1,4 @@
-#include "compile_commands_reader.h"
+#include "planner/compile_commands_reader.h"
 
 #include <map>
 #include <set>
@@ -6,10 +6,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "child_process.h"
-#include "compiler_args.h"
-#include "file_io.h"
-#include "paths.h"
+#include "util/child_process.h"
+#include "core/compiler_args.h"
+#include "util/file_io.h"
+#include "util/paths.h"
 
 namespace nixcc::plan {
 namespace {

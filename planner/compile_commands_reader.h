@@ -1,7 +1,7 @@
 #pragma once
 #include <filesystem>
 
-#include "project.h"
+#include "planner/project.h"
 
 namespace nixcc::plan {
 

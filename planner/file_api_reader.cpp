@@ -1,4 +1,4 @@
-#include "file_api_reader.h"
+#include "planner/file_api_reader.h"
 
 #include <algorithm>
 #include <fstream>
@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "compiler_args.h"
-#include "file_io.h"
-#include "paths.h"
+#include "core/compiler_args.h"
+#include "util/file_io.h"
+#include "util/paths.h"
 
 namespace nixcc::plan {
 namespace {

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "project.h"
+#include "planner/project.h"
 
 namespace nixcc::plan {
 

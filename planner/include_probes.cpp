@@ -1,11 +1,11 @@
-#include "include_probes.h"
+#include "planner/include_probes.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <optional>
 
-#include "paths.h"
+#include "util/paths.h"
 
 namespace nixcc::plan {
 namespace fs = std::filesystem;

@@ -1,10 +1,10 @@
-#include "nix_expression.h"
+#include "planner/nix_expression.h"
 
 #include <cctype>
 
 #include <fmt/format.h>
 
-#include "nix_writer.h"
+#include "planner/nix_writer.h"
 
 namespace nixcc::plan {
 namespace {

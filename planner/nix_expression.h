@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "project.h"
-#include "unit_inputs.h"
+#include "planner/project.h"
+#include "planner/unit_inputs.h"
 
 namespace nixcc::plan {
 

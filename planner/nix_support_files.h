@@ -1,15 +1,12 @@
 #pragma once
-#include <string_view>
 #include <vector>
 
-namespace nixcc::plan {
+#include "util/embedded_file.h"
 
-/// A file of nix/ that every plan carries: its path under nix/ and its text.
-struct SupportFile {
-  std::string_view path;
-  std::string_view text;
-};
+namespace nixcc {
 
-const std::vector<SupportFile>& nix_support_files();
+/// nix/lib.nix, nix/nixcc.nix and nix/builders/*.sh, which nixcc-plan copies beside every plan, so a
+/// plan never depends on where the nixcc source tree is. Paths are relative to nix/.
+const std::vector<EmbeddedFile>& nix_support_files();
 
-}  // namespace nixcc::plan
+}  // namespace nixcc

@@ -1,4 +1,4 @@
-#include "nix_writer.h"
+#include "planner/nix_writer.h"
 
 #include <cctype>
 

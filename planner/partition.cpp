@@ -1,4 +1,4 @@
-#include "partition.h"
+#include "planner/partition.h"
 
 #include <algorithm>
 #include <set>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "hash.h"
+#include "core/hash.h"
 
 namespace nixcc::plan {
 namespace {

@@ -1,10 +1,10 @@
-#include "plan_frame.h"
+#include "planner/plan_frame.h"
 
 #include <fmt/format.h>
 
-#include "batch_manifest.h"
-#include "compiler_options.h"
-#include "paths.h"
+#include "core/batch_manifest.h"
+#include "core/compiler_options.h"
+#include "util/paths.h"
 
 namespace nixcc::plan {
 
@@ -49,7 +49,7 @@ std::string replace_dir(const std::string& text, const std::string& dir, const s
 PlanFrame::PlanFrame(const Project& project, const fs::path& root)
     : project_(project), frame_(make_root(root, project), project.source_dir, project.build_dir) {
   const auto add = [&](const fs::path& dir, const char* part) {
-    const std::string with = fmt::format("{}/{}", kSourceRootPlaceholder, part);
+    const std::string with = under_source_root(part);
     for (const auto& [written, _] : spellings_) {
       if (written == dir.string()) return;
     }
@@ -81,7 +81,7 @@ std::string PlanFrame::frame_form(const fs::path& absolute_in) const {
     if (absolute == dir) return with;  // the folder itself
   }
   const std::string name = frame_.name_of(absolute);
-  return name.empty() ? "" : fmt::format("{}/{}", kSourceRootPlaceholder, name);
+  return name.empty() ? "" : under_source_root(name);
 }
 
 std::vector<std::string> PlanFrame::rewrite_arguments(const Unit& unit) const {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "frame.h"
-#include "project.h"
+#include "core/frame.h"
+#include "planner/project.h"
 
 namespace nixcc::plan {
 

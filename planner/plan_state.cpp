@@ -1,10 +1,10 @@
-#include "plan_state.h"
+#include "planner/plan_state.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "file_io.h"
-#include "hash.h"
+#include "util/file_io.h"
+#include "core/hash.h"
 
 namespace nixcc::plan {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "partition.h"
+#include "planner/partition.h"
 
 namespace nixcc::plan {
 

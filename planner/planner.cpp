@@ -1,4 +1,4 @@
-#include "planner.h"
+#include "planner/planner.h"
 
 #include <algorithm>
 #include <chrono>
@@ -9,17 +9,17 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "batch_manifest.h"
-#include "compile_commands_reader.h"
-#include "file_api_reader.h"
-#include "file_io.h"
-#include "hash.h"
-#include "nix_support_files.h"
-#include "partition.h"
-#include "plan_frame.h"
-#include "plan_state.h"
-#include "timing_db.h"
-#include "unit_inputs.h"
+#include "core/batch_manifest.h"
+#include "planner/compile_commands_reader.h"
+#include "planner/file_api_reader.h"
+#include "util/file_io.h"
+#include "core/hash.h"
+#include "planner/nix_support_files.h"
+#include "planner/partition.h"
+#include "planner/plan_frame.h"
+#include "planner/plan_state.h"
+#include "schema/timing_db.h"
+#include "planner/unit_inputs.h"
 
 namespace nixcc::plan {
 namespace {
@@ -94,50 +94,36 @@ std::set<std::string> system_dirs_of(const std::vector<const PlannedUnit*>& unit
   return dirs;
 }
 
-json manifest_json(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain) {
-  json doc = {{"format", kManifestFormat}, {"version", kManifestVersion}, {"name", name}, {"source_root", "."}};
+// The manifest of batch `name`, its source root being the batch's copy of the tree (".").
+BatchManifest batch_manifest_of(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain) {
+  BatchManifest m;
+  m.name = name;
+  m.source_root = ".";
   // Only the host toolchain's: with nixpkgs' compilers the batch asks them itself.
-  if (toolchain == Toolchain::Host) doc["system_dirs"] = system_dirs_of(units);
-  json list = json::array();
-  for (const auto* u : units) {
-    json entry = {{"source", u->source_name},
-                  {"object", u->object},
-                  {"directory", u->directory},
-                  {"compiler", manifest_compiler(*u, toolchain)},
-                  {"arguments", u->arguments},
-                  {"inputs", u->inputs}};
-    if (!u->absolute_includes.empty()) {
-      json roots = json::object();
-      for (const auto& [host, part] : u->absolute_includes) roots[host] = part;
-      entry["absolute_includes"] = std::move(roots);
-    }
-    entry["cost"] = std::round(u->cost * 1000.0) / 1000.0;
-    list.push_back(std::move(entry));
+  if (toolchain == Toolchain::Host) {
+    const auto dirs = system_dirs_of(units);
+    m.system_dirs.assign(dirs.begin(), dirs.end());
   }
-  doc["units"] = std::move(list);
-  return doc;
+  m.units.reserve(units.size());
+  for (const auto* u : units) {
+    BatchUnit& b = m.units.emplace_back();
+    b.source = u->source_name;
+    b.object = u->object;
+    b.directory = u->directory;
+    b.compiler = manifest_compiler(*u, toolchain);
+    b.arguments = u->arguments;
+    b.inputs = u->inputs;
+    b.absolute_includes = u->absolute_includes;
+    b.cost = u->cost;
+  }
+  return m;
 }
 
-// What decides a batch's derivation besides the cost estimates: the manifest's fields and every
-// unit's input hash. Hashed field by field, not through the manifest's JSON, which costs ten times more.
-std::string fingerprint(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain) {
-  Hasher h;
-  h.add_field("nixcc-batch-fingerprint-3").add_field(name);
-  h.add_field(kManifestFormat).add_field(std::to_string(kManifestVersion));
-  if (toolchain == Toolchain::Host) {
-    for (const auto& d : system_dirs_of(units)) h.add_field(d);
-  }
-  for (const auto* u : units) {
-    h.add_field(u->source_name).add_field(u->object).add_field(u->directory);
-    h.add_field(manifest_compiler(*u, toolchain));
-    h.add_field(std::to_string(u->arguments.size()));
-    for (const auto& a : u->arguments) h.add_field(a);
-    for (const auto& [host, part] : u->absolute_includes) h.add_field(host).add_field(part);
-    h.add_field(std::to_string(u->inputs.size()));
-    for (const auto& i : u->inputs) h.add_field(i);
-    h.add_field(u->input_hash);
-  }
-  return h.hex();
+std::vector<HashHex> input_hashes_of(const std::vector<const PlannedUnit*>& units) {
+  std::vector<HashHex> hashes;
+  hashes.reserve(units.size());
+  for (const auto* u : units) hashes.push_back(u->input_hash);
+  return hashes;
 }
 
 // The file's text when its hash is `expected`.
@@ -182,7 +168,7 @@ void run_plan(PlanOptions options) {
   const PlanFrame frame(project, out / ".root");
   std::vector<PlannedUnit> units;
   units.reserve(project.units.size());
-  CompilerCache compilers;
+  CompilerLookup compilers;
   for (const auto& u : project.units) units.push_back(plan_unit(u, project, frame, compilers));
   TimingDb scans(out / "scans.sqlite");
   InputStats stats = resolve_inputs(units, frame, scans, history, options.jobs);
@@ -254,7 +240,8 @@ void run_plan(PlanOptions options) {
     }
     BatchState batch;
     batch.units = keys;
-    batch.fingerprint = fingerprint(name, members, options.toolchain);
+    const BatchManifest manifest_now = batch_manifest_of(name, members, options.toolchain);
+    batch.fingerprint = batch_fingerprint(manifest_now, input_hashes_of(members));
     const BatchState* before = nullptr;
     if (state) {
       if (auto it = state->batches.find(name); it != state->batches.end()) before = &it->second;
@@ -274,7 +261,7 @@ void run_plan(PlanOptions options) {
       // recorded output has been garbage-collected: its derivation must change anyway.
       batch.previous = previous_output(options.previous, name);
     }
-    const std::string manifest = kept ? *kept : manifest_json(name, members, options.toolchain).dump(1) + "\n";
+    const std::string manifest = kept ? *kept : batch_manifest_text(manifest_now);
     batch.manifest_hash = hash_string(manifest);
     EmittedBatch emitted;
     emitted.name = name;

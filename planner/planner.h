@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "nix_expression.h"
+#include "planner/nix_expression.h"
 
 namespace nixcc::plan {
 

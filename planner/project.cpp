@@ -1,7 +1,7 @@
-#include "project.h"
+#include "planner/project.h"
 
-#include "frame.h"
-#include "paths.h"
+#include "core/frame.h"
+#include "util/paths.h"
 
 namespace nixcc::plan {
 

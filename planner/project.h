@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "frame.h"
+#include "core/frame.h"
 
 namespace nixcc::plan {
 

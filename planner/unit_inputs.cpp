@@ -1,4 +1,4 @@
-#include "unit_inputs.h"
+#include "planner/unit_inputs.h"
 
 #include <algorithm>
 #include <fstream>
@@ -9,17 +9,17 @@
 
 #include <fmt/format.h>
 
-#include "batch_manifest.h"
-#include "child_process.h"
-#include "compiler_dirs.h"
-#include "depfile.h"
-#include "file_io.h"
-#include "hash.h"
-#include "host.h"
-#include "include_probes.h"
-#include "paths.h"
-#include "process_pool.h"
-#include "scratch_dir.h"
+#include "core/batch_manifest.h"
+#include "util/child_process.h"
+#include "core/compiler_dirs.h"
+#include "core/depfile.h"
+#include "util/file_io.h"
+#include "core/hash.h"
+#include "util/host.h"
+#include "planner/include_probes.h"
+#include "util/paths.h"
+#include "util/process_pool.h"
+#include "util/scratch_dir.h"
 
 namespace nixcc::plan {
 namespace {
@@ -168,17 +168,7 @@ std::optional<std::string> absolute_project_include(const PlannedUnit& u, const 
 
 }  // namespace
 
-const std::pair<fs::path, HashHex>& CompilerCache::resolve(const std::string& name) {
-  auto it = resolved_.find(name);
-  if (it == resolved_.end()) {
-    const auto exe = find_executable(name);
-    if (!exe) throw std::runtime_error(fmt::format("compiler {}: command not found", name));
-    it = resolved_.emplace(name, std::pair{*exe, compiler_identity(*exe)}).first;
-  }
-  return it->second;
-}
-
-PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame& frame, CompilerCache& compilers) {
+PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame& frame, CompilerLookup& compilers) {
   PlannedUnit p;
   p.unit = &unit;
   p.key = unit.key;
@@ -194,14 +184,13 @@ PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame&
   });
   if (unity || pch) p.absolute_includes = frame.host_roots();
   try {
-    std::tie(p.compiler, p.compiler_id) = compilers.resolve(unit.compiler);
+    const auto& found = compilers.resolve(unit.compiler);
+    p.compiler = found.executable;
+    p.compiler_id = found.identity;
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{}: {}", unit.source.string(), e.what()));
   }
-  // Exactly what nixcc batch hashes: the arguments in placeholder form, then -c.
-  auto hashed = p.arguments;
-  hashed.push_back("-c");
-  p.args_hash = hash_arguments(hashed);
+  p.args_hash = unit_arguments_hash(p.arguments);
   return p;
 }
 

@@ -7,11 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "compiler_dirs.h"
-#include "input_hash.h"
-#include "plan_frame.h"
-#include "project.h"
-#include "timing_db.h"
+#include "core/compiler_dirs.h"
+#include "core/compiler_lookup.h"
+#include "core/input_hash.h"
+#include "planner/plan_frame.h"
+#include "planner/project.h"
+#include "schema/timing_db.h"
 
 namespace nixcc::plan {
 
@@ -44,18 +45,8 @@ struct InputStats {
   std::size_t measured = 0;      // costs from timing databases
 };
 
-/// Resolved compilers and their identities, looked up once per distinct compiler in a plan.
-class CompilerCache {
- public:
-  /// The executable and identity of `name`; throws std::runtime_error when it cannot be found.
-  const std::pair<std::filesystem::path, HashHex>& resolve(const std::string& name);
-
- private:
-  std::map<std::string, std::pair<std::filesystem::path, HashHex>> resolved_;
-};
-
 /// Prepares a unit in the frame: arguments rewritten, compiler resolved, argument hash computed.
-PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame& frame, CompilerCache& compilers);
+PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame& frame, CompilerLookup& compilers);
 
 /// Fills headers and input_hash of every unit, scanning (up to `jobs` at once) only those no timing
 /// database or earlier scan describes any more; scans are recorded in `scans_db`. Throws

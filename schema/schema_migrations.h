@@ -11,7 +11,8 @@ struct Migration {
   std::string_view sql;
 };
 
-/// Every migration under schema/, ordered by version, starting at 1 with no gaps.
+/// Every migration under schema/ (NNN_name.sql, NNN being its version), ordered by version, starting
+/// at 1 with no gaps; a gap or a misnamed file throws at first use, so a test catches it.
 const std::vector<Migration>& schema_migrations();
 
 }  // namespace nixcc

@@ -1,4 +1,4 @@
-#include "sqlite.h"
+#include "schema/sqlite.h"
 
 #include <fmt/format.h>
 

@@ -1,11 +1,11 @@
-#include "timing_db.h"
+#include "schema/timing_db.h"
 
 #include <fmt/format.h>
 
 #include <cstdlib>
 #include <system_error>
 
-#include "schema_migrations.h"
+#include "schema/schema_migrations.h"
 
 namespace nixcc {
 namespace {

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "input_hash.h"
-#include "sqlite.h"
+#include "core/input_hash.h"
+#include "schema/sqlite.h"
 
 namespace nixcc {
 

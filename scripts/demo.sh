@@ -14,15 +14,15 @@ mkdir -p "$work"
 cmake -S examples/demo -B "$work/cmake" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 # The first configure of a fresh build directory has no File API reply yet: nixcc-plan writes the
 # query and says so (exit 2); configuring once more answers it.
-if ! build/planner/nixcc-plan "$work/cmake" -o "$work/plan" --batches 3 >/dev/null 2>&1; then
+if ! build/bin/nixcc-plan "$work/cmake" -o "$work/plan" --batches 3 >/dev/null 2>&1; then
   cmake -S examples/demo -B "$work/cmake" >/dev/null
 fi
 previous=()
 [ -e "$work/result" ] && previous=(--previous "$work/result" --timings "$work/result/timings.sqlite")
-build/planner/nixcc-plan "$work/cmake" -o "$work/plan" --batches 3 "${previous[@]}"
+build/bin/nixcc-plan "$work/cmake" -o "$work/plan" --batches 3 "${previous[@]}"
 nix-build "$work/plan" -o "$work/result" \
   --option sandbox false --option substituters '' --option build-users-group '' \
   --option max-jobs 2 --option cores 1
 "$work/result/bin/greet"
 "$work/result/bin/stats"
-build/wrapper/nixcc stats --db "$work/result/timings.sqlite" --build all
+build/bin/nixcc stats --db "$work/result/timings.sqlite" --build all

@@ -2,7 +2,7 @@
 # built nixcc first on PATH; `fail` ends the test with a message.
 set -euo pipefail
 : "${NIXCC_BIN_DIR:?run through ctest, which sets NIXCC_BIN_DIR}"
-export PATH="$NIXCC_BIN_DIR:${NIXCC_PLANNER_BIN_DIR:-$NIXCC_BIN_DIR}:$PATH"
+export PATH="$NIXCC_BIN_DIR:$PATH"
 NIXCC="$NIXCC_BIN_DIR/nixcc"
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/nixcc-e2e.XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT

@@ -9,7 +9,7 @@ done
 json="$SCRATCH/bench.json"
 started=$SECONDS
 if ! python3 "$NIXCC_REPO/bench/run.py" --smoke --json "$json" --work "$SCRATCH/work" --cache "$SCRATCH/cache" \
-  --nixcc "$NIXCC" --nixcc-plan "${NIXCC_PLANNER_BIN_DIR:-$NIXCC_BIN_DIR}/nixcc-plan" >"$SCRATCH/out" 2>"$SCRATCH/err"; then
+  --nixcc "$NIXCC" --nixcc-plan "$NIXCC_BIN_DIR/nixcc-plan" >"$SCRATCH/out" 2>"$SCRATCH/err"; then
   tail -n 60 "$SCRATCH/err" >&2
   fail "bench/run.py --smoke failed"
 fi

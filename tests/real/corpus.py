@@ -28,8 +28,8 @@ Usage (from anywhere; paths default to the repository this file lives in):
 Options of `run`:
   --work DIR       work folder (default build/real under the repository); project NAME uses DIR/NAME
   --cache DIR      downloaded source packages (default build/real/cache under the repository)
-  --bin-dir DIR    a folder holding nixcc or nixcc-plan; repeatable (default: $NIXCC_BIN_DIR and
-                   $NIXCC_PLANNER_BIN_DIR, else build/wrapper and build/planner under the repository)
+  --bin-dir DIR    a folder holding nixcc or nixcc-plan; repeatable (default: $NIXCC_BIN_DIR, else
+                   build/bin under the repository)
   --json FILE      write the results as JSON
   --keep-going     run the remaining projects after a failed one (default: yes for --all/--smallest)
 
@@ -901,8 +901,7 @@ def cmd_table(results_file: Path) -> int:
 
 
 def default_bin_dirs() -> list[Path]:
-    dirs = [Path(os.environ[v]) for v in ("NIXCC_BIN_DIR", "NIXCC_PLANNER_BIN_DIR") if os.environ.get(v)]
-    return dirs or [REPO / "build" / "wrapper", REPO / "build" / "planner"]
+    return [Path(os.environ["NIXCC_BIN_DIR"])] if os.environ.get("NIXCC_BIN_DIR") else [REPO / "build" / "bin"]
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "timing_db.h"
+#include "schema/timing_db.h"
 
 int main(int argc, char** argv) {
   if (argc != 4) {

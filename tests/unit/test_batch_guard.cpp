@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "batch_guard.h"
+#include "batch/batch_guard.h"
 
 using nixcc::HashedFile;
 

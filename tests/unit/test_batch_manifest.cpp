@@ -1,8 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <functional>
 
-#include "batch_manifest.h"
+#include "core/batch_manifest.h"
 #include "temp_dir.h"
 
 using Roots = std::vector<std::pair<std::string, std::string>>;
@@ -71,4 +72,101 @@ TEST_CASE("system_dirs are absolute folders", "[batch_manifest]") {
   CHECK_THROWS_WITH(nixcc::read_batch_manifest(manifest), Catch::Contains("system_dirs: every item must be an absolute path"));
   write(R"("/usr/include")");
   CHECK_THROWS_WITH(nixcc::read_batch_manifest(manifest), Catch::Contains("system_dirs: must be an array"));
+}
+
+namespace {
+
+nixcc::BatchManifest sample_manifest() {
+  nixcc::BatchManifest m;
+  m.name = "batch-0";
+  m.source_root = ".";
+  m.system_dirs = {"/usr/include"};
+  nixcc::BatchUnit& u = m.units.emplace_back();
+  u.source = "s/src/a b.cpp";
+  u.object = "app/a b.cpp.o";
+  u.directory = "b/app";
+  u.compiler = "/usr/bin/g++";
+  u.arguments = {"-I@SOURCE_ROOT@/s/include", "-DQ=\"${x}\"", "-O2"};
+  u.inputs = std::vector<std::string>{"s/include/a.h", "/usr/local/include/z.h"};
+  u.absolute_includes = {{"/home/u/p", "s"}};
+  u.cost = 1.23456;
+  nixcc::BatchUnit& v = m.units.emplace_back();
+  v.source = "s/src/c.c";
+  v.object = "app/c.c.o";
+  v.compiler = "/usr/bin/gcc";
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("what nixcc-plan writes, the batch reads back field for field", "[batch_manifest]") {
+  nixcc::test::TempDir dir;
+  const auto written = sample_manifest();
+  nixcc::test::write_file(dir / "m.json", nixcc::batch_manifest_text(written));
+  const auto read = nixcc::read_batch_manifest(dir / "m.json");
+  CHECK(read.name == written.name);
+  CHECK(read.source_root == dir.path());
+  CHECK(read.system_dirs == written.system_dirs);
+  REQUIRE(read.units.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& r = read.units[i];
+    const auto& w = written.units[i];
+    CHECK(r.source == w.source);
+    CHECK(r.object == w.object);
+    CHECK(r.directory == w.directory);
+    CHECK(r.compiler == w.compiler);
+    CHECK(r.arguments == w.arguments);
+    CHECK(r.inputs == w.inputs);
+    CHECK(r.absolute_includes == w.absolute_includes);
+  }
+  CHECK(read.units[0].cost == 1.235);  // milliseconds are enough to schedule by
+  CHECK_FALSE(read.units[1].cost);
+}
+
+TEST_CASE("the fingerprint follows every field a batch reads, but not the cost estimates", "[batch_manifest]") {
+  const auto base = sample_manifest();
+  const std::vector<nixcc::HashHex> hashes{"h1", "h2"};
+  const auto fp = nixcc::batch_fingerprint(base, hashes);
+  auto m = base;
+  m.units[0].cost = 99;
+  CHECK(nixcc::batch_fingerprint(m, hashes) == fp);
+  CHECK(nixcc::batch_fingerprint(base, std::vector<nixcc::HashHex>{"h1", "h3"}) != fp);
+  const std::vector<std::function<void(nixcc::BatchManifest&)>> changes = {
+      [](auto& x) { x.name = "batch-1"; },
+      [](auto& x) { x.system_dirs.push_back("/opt/include"); },
+      [](auto& x) { x.units[0].source = "s/src/b.cpp"; },
+      [](auto& x) { x.units[0].object = "b.o"; },
+      [](auto& x) { x.units[0].directory = "b"; },
+      [](auto& x) { x.units[0].compiler = "/usr/bin/clang++"; },
+      [](auto& x) { x.units[0].arguments.push_back("-g"); },
+      // One argument split in two must not look like the same arguments.
+      [](auto& x) { x.units[0].arguments = {"-I@SOURCE_ROOT@/s/include -DQ=\"${x}\"", "-O2"}; },
+      [](auto& x) { x.units[0].inputs->push_back("s/include/b.h"); },
+      [](auto& x) { x.units[1].inputs = std::vector<std::string>{}; },  // an empty list is a list
+      [](auto& x) { x.units[0].absolute_includes.clear(); },
+      [](auto& x) { std::swap(x.units[0], x.units[1]); },
+  };
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    auto changed = base;
+    changes[i](changed);
+    INFO("change " << i);
+    CHECK(nixcc::batch_fingerprint(changed, hashes) != fp);
+  }
+  CHECK_THROWS(nixcc::batch_fingerprint(base, std::vector<nixcc::HashHex>{"h1"}));
+}
+
+TEST_CASE("the argument hash ignores where the tree lies, and nothing else", "[batch_manifest]") {
+  const std::vector<std::string> args{"-I@SOURCE_ROOT@/s/include", "-O2"};
+  const auto h = nixcc::unit_arguments_hash(args);
+  CHECK(nixcc::unit_arguments_hash(std::vector<std::string>{"-I@SOURCE_ROOT@/s/include", "-O2"}) == h);
+  CHECK(nixcc::unit_arguments_hash(std::vector<std::string>{"-I@SOURCE_ROOT@/s/include", "-O3"}) != h);
+  CHECK(nixcc::unit_arguments_hash(std::vector<std::string>{"-I@SOURCE_ROOT@/s/include", "-O2", "-c"}) != h);
+}
+
+TEST_CASE("the frame mapping: a placeholder becomes the root, and folders are named under it", "[batch_manifest]") {
+  CHECK(nixcc::under_source_root("s/include") == "@SOURCE_ROOT@/s/include");
+  CHECK(nixcc::substitute_source_root("-I@SOURCE_ROOT@/s:@SOURCE_ROOT@/b", "/nix/store/x-src") ==
+        "-I/nix/store/x-src/s:/nix/store/x-src/b");
+  CHECK(nixcc::substitute_source_root("@SOURCE_ROOT", "/r") == "@SOURCE_ROOT");
+  CHECK(nixcc::substitute_source_root("", "/r").empty());
 }

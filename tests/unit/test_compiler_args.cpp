@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler_args.h"
-#include "compiler_options.h"
+#include "core/compiler_args.h"
+#include "core/compiler_options.h"
 #include "temp_dir.h"
 
 namespace {

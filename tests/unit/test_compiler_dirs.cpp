@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "compiler_dirs.h"
+#include "core/compiler_dirs.h"
 
 namespace fs = std::filesystem;
 using Paths = std::vector<fs::path>;

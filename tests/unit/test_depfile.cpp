@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "depfile.h"
+#include "core/depfile.h"
 
 using nixcc::parse_depfile;
 using Paths = std::vector<std::string>;

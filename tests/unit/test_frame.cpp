@@ -3,9 +3,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "frame.h"
-#include "input_hash.h"
-#include "paths.h"
+#include "core/frame.h"
+#include "core/input_hash.h"
+#include "util/paths.h"
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;

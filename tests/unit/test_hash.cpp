@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "hash.h"
-#include "input_hash.h"
+#include "core/hash.h"
+#include "core/input_hash.h"
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;

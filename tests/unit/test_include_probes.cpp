@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "include_probes.h"
+#include "planner/include_probes.h"
 
 namespace fs = std::filesystem;
 using nixcc::plan::find_include_probes;

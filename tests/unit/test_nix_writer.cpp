@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "nix_writer.h"
+#include "planner/nix_writer.h"
 #include "temp_dir.h"
 
 using nixcc::nix::attr_name;

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "plan_frame.h"
+#include "planner/plan_frame.h"
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "shell_quote.h"
+#include "util/shell_quote.h"
 
 using nixcc::shell_join;
 using nixcc::shell_quote;

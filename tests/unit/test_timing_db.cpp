@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "schema_migrations.h"
+#include "schema/schema_migrations.h"
 #include "temp_dir.h"
-#include "timing_db.h"
+#include "schema/timing_db.h"
 
 namespace fs = std::filesystem;
 using nixcc::DbError;

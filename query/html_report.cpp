@@ -1,0 +1,182 @@
+#include "query/html_report.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "query/breakdown.h"
+#include "query/output_format.h"
+#include "query/timeline.h"
+
+namespace nixcc {
+namespace {
+
+constexpr const char* kStyle = R"(
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #1d232a; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #d5dbe1; }
+.sub { color: #5b6670; } .cards { display: flex; gap: 1em; flex-wrap: wrap; margin: 1em 0; }
+.card { border: 1px solid #d5dbe1; border-radius: 6px; padding: 0.6em 1em; min-width: 8em; }
+.card b { display: block; font-size: 1.4em; }
+table { border-collapse: collapse; width: 100%; } th, td { padding: 0.25em 0.6em; text-align: left; }
+th { border-bottom: 2px solid #d5dbe1; } tr:nth-child(even) td { background: #f4f6f8; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; } .bar { background: #3b82c4; height: 0.7em; }
+svg text { font: 11px system-ui, sans-serif; } .empty { color: #5b6670; font-style: italic; }
+)";
+
+std::string row(const std::vector<std::string>& cells, const std::vector<bool>& numeric) {
+  std::string out = "<tr>";
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    out += fmt::format("<td{}>{}</td>", i < numeric.size() && numeric[i] ? " class=\"n\"" : "", cells[i]);
+  }
+  return out + "</tr>\n";
+}
+
+std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                  const std::vector<bool>& numeric) {
+  if (rows.empty()) return "<p class=\"empty\">Nothing recorded.</p>\n";
+  std::string out = "<table><tr>";
+  for (const auto& h : header) out += fmt::format("<th>{}</th>", html_escape(h));
+  out += "</tr>\n";
+  for (const auto& r : rows) out += row(r, numeric);
+  return out + "</table>\n";
+}
+
+std::string share_bar(double part, double whole) {
+  const double pct = whole > 0 ? 100.0 * part / whole : 0;
+  return fmt::format("<div class=\"bar\" style=\"width:{:.1f}%\"></div>", std::min(100.0, pct));
+}
+
+std::string timeline_svg(const Timeline& t) {
+  if (t.slices.empty()) return "<p class=\"empty\">No compiles to draw.</p>\n";
+  constexpr double kLabel = 150, kWidth = 1050, kTrack = 16, kGap = 8;
+  constexpr double kRight = 40;  // room for the last axis label
+  const double scale = (kWidth - kLabel - kRight) / std::max(t.end_s, 1e-3);
+  std::vector<double> group_y;
+  double y = 20;
+  for (std::size_t g = 0; g < t.groups.size(); ++g) {
+    group_y.push_back(y);
+    y += t.tracks[g] * kTrack + kGap;
+  }
+  std::string out = fmt::format("<svg width=\"{}\" height=\"{:.0f}\" role=\"img\" aria-label=\"timeline\">\n", kWidth, y + 10);
+  for (int s = 0; s <= 4; ++s) {  // time axis
+    const double x = kLabel + s * (kWidth - kLabel - kRight) / 4;
+    out += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"14\" y2=\"{1:.0f}\" stroke=\"#d5dbe1\"/><text x=\"{0:.1f}\" y=\"11\">{2:.1f}s</text>\n",
+                       x, y, t.end_s * s / 4);
+  }
+  for (std::size_t g = 0; g < t.groups.size(); ++g) {
+    out += fmt::format("<text x=\"0\" y=\"{:.0f}\">{}</text>\n", group_y[g] + 12, html_escape(t.groups[g].substr(0, 22)));
+  }
+  for (const auto& s : t.slices) {
+    const auto& r = *s.row;
+    const char* color = r.exit_status != 0 ? "#d64545" : r.reused ? "#9aa5b1" : "#3b82c4";
+    out += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\" stroke=\"#fff\"><title>{} {:.3f}s{}</title></rect>\n",
+        kLabel + s.start_s * scale, group_y[static_cast<std::size_t>(s.group)] + s.track * kTrack,
+        std::max(1.0, s.duration_s * scale), kTrack - 2, color, html_escape(r.source), s.duration_s,
+        r.reused ? " (reused)" : "");
+  }
+  return out + "</svg>\n";
+}
+
+std::string diff_section(const TimingDiff& d, const std::string& previous) {
+  std::string out = fmt::format("<h2>Against {}</h2>\n<p>Before: {} compiles, {} s. After: {} compiles, {} s.</p>\n",
+                                html_escape(previous), d.before.compiles, format_seconds(d.before.wall_s),
+                                d.after.compiles, format_seconds(d.after.wall_s));
+  std::vector<std::vector<std::string>> changed;
+  for (const auto& c : d.changed) {
+    std::string why = c.arguments ? "arguments" : "";
+    for (const auto& h : c.headers) why += (why.empty() ? "" : ", ") + std::string("header ") + h;
+    for (const auto& h : c.added) why += (why.empty() ? "" : ", ") + std::string("now reads ") + h;
+    for (const auto& h : c.removed) why += (why.empty() ? "" : ", ") + std::string("no longer reads ") + h;
+    changed.push_back({html_escape(c.source), html_escape(why.empty() ? "source" : why)});
+  }
+  out += "<h3>Changed inputs</h3>\n" + table({"source", "what changed"}, changed, {});
+  std::vector<std::vector<std::string>> times;
+  for (const auto* list : {&d.slower, &d.faster}) {
+    for (const auto& t : *list) {
+      times.push_back({html_escape(t.source), format_seconds(t.old_s), format_seconds(t.new_s),
+                       fmt::format("{:+.0f}%", t.old_s > 0 ? 100.0 * (t.new_s - t.old_s) / t.old_s : 0.0)});
+    }
+  }
+  out += "<h3>Slower and faster</h3>\n" + table({"source", "before s", "after s", "change"}, times, {false, true, true, true});
+  std::vector<std::vector<std::string>> moved;
+  for (const auto& s : d.appeared) moved.push_back({"appeared", html_escape(s)});
+  for (const auto& s : d.vanished) moved.push_back({"vanished", html_escape(s)});
+  out += "<h3>Appeared and vanished</h3>\n" + table({"", "source"}, moved, {});
+  return out;
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string render_html_report(TimingDb& db, const ReportInput& input) {
+  const auto& sel = input.build.selection;
+  const auto rows = input.build.empty ? std::vector<CompileRow>{} : db.compiles(sel);
+  const Totals totals = input.build.empty ? Totals{} : db.totals(sel);
+  const Timeline timeline = make_timeline(rows);
+
+  std::string out = fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{}</style></head><body>\n",
+      html_escape(input.title), kStyle);
+  out += fmt::format("<h1>{}</h1>\n<p class=\"sub\">{} &middot; build {}</p>\n", html_escape(input.title),
+                     html_escape(input.database), html_escape(input.build.label));
+  out += "<div class=\"cards\">";
+  const std::vector<std::pair<std::string, std::string>> cards = {
+      {"compiles", std::to_string(totals.compiles)},
+      {"failed", std::to_string(totals.failures)},
+      {"reused", std::to_string(totals.reused)},
+      {"timeline span", format_seconds(timeline.end_s) + " s"},
+      {"compile time", format_seconds(totals.wall_s) + " s"},
+      {"CPU time", format_seconds(totals.cpu_s) + " s"},
+      {"peak RSS", format_kib(totals.peak_rss_kb)}};
+  for (const auto& [name, value] : cards) out += fmt::format("<div class=\"card\"><b>{}</b>{}</div>", html_escape(value), name);
+  out += "</div>\n<h2>Timeline</h2>\n<p class=\"sub\">One row per worker slot; blue compiled, grey reused, red failed. Hover for names.</p>\n";
+  out += timeline_svg(timeline);
+
+  std::vector<const CompileRow*> slowest;
+  for (const auto& r : rows) slowest.push_back(&r);
+  std::sort(slowest.begin(), slowest.end(), [](const CompileRow* a, const CompileRow* b) { return a->compile_wall_s > b->compile_wall_s; });
+  if (slowest.size() > static_cast<std::size_t>(input.top)) slowest.resize(static_cast<std::size_t>(input.top));
+  double total_compile = 0;
+  for (const auto& r : rows) total_compile += r.compile_wall_s;
+  std::vector<std::vector<std::string>> slow_rows;
+  for (const auto* r : slowest) {
+    slow_rows.push_back({html_escape(r->source) + (r->reused ? " <span class=\"sub\">(reused)</span>" : ""),
+                         format_seconds(r->compile_wall_s), format_seconds(r->compile_cpu_s),
+                         r->reused ? std::string("-") : format_kib(r->max_rss_kb),
+                         share_bar(r->compile_wall_s, slowest.empty() ? 0 : slowest.front()->compile_wall_s)});
+  }
+  out += fmt::format("<h2>Slowest translation units</h2>\n{}",
+                     table({"source", "wall s", "cpu s", "peak RSS", ""}, slow_rows, {false, true, true, true, false}));
+
+  for (const GroupBy by : {GroupBy::Target, GroupBy::Header, GroupBy::Dir}) {
+    std::vector<std::vector<std::string>> group_rows;
+    for (const auto& g : input.build.empty ? std::vector<Group>{} : breakdown(db, sel, by, input.top)) {
+      group_rows.push_back({html_escape(g.key), std::to_string(g.compiles), format_seconds(g.wall_s), format_seconds(g.cpu_s),
+                            share_bar(g.wall_s, total_compile)});
+    }
+    const char* title = by == GroupBy::Target ? "By target" : by == GroupBy::Header ? "By header (compile time of the units that read it)" : "By folder";
+    out += fmt::format("<h2>{}</h2>\n{}", title,
+                       table({to_string(by), "compiles", "wall s", "cpu s", "share"}, group_rows, {false, true, true, true, false}));
+  }
+  if (input.diff) out += diff_section(*input.diff, input.previous);
+  out += "<p class=\"sub\">Made by nixcc report.</p>\n</body></html>\n";
+  return out;
+}
+
+}  // namespace nixcc

@@ -1,0 +1,55 @@
+#include "query/timeline.h"
+
+#include <algorithm>
+#include <map>
+
+namespace nixcc {
+
+Timeline make_timeline(const std::vector<CompileRow>& rows) {
+  Timeline t;
+  if (rows.empty()) return t;
+  t.origin = rows.front().started_at;
+  for (const auto& r : rows) t.origin = std::min(t.origin, r.started_at);
+
+  std::map<std::string, int> group_of;
+  std::vector<int> worker_tracks;                    // per group: tracks taken by worker slots
+  std::vector<std::vector<double>> packed_track_end;  // per group: end times of the packed tracks
+  for (const auto& r : rows) {
+    const std::string name = r.build_name.empty() ? r.build_id : r.build_name;
+    if (group_of.emplace(name, static_cast<int>(t.groups.size())).second) {
+      t.groups.push_back(name);
+      worker_tracks.push_back(0);
+      packed_track_end.emplace_back();
+    }
+    if (r.worker) {
+      auto& n = worker_tracks[static_cast<std::size_t>(group_of[name])];
+      n = std::max(n, *r.worker + 1);
+    }
+  }
+  std::vector<const CompileRow*> ordered;
+  for (const auto& r : rows) ordered.push_back(&r);
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const CompileRow* a, const CompileRow* b) { return a->started_at < b->started_at; });
+  for (const auto* r : ordered) {
+    const int group = group_of[r->build_name.empty() ? r->build_id : r->build_name];
+    const double start = r->started_at - t.origin;
+    int track;
+    if (r->worker) {
+      track = *r->worker;
+    } else {
+      auto& ends = packed_track_end[static_cast<std::size_t>(group)];
+      auto free = std::find_if(ends.begin(), ends.end(), [&](double end) { return end <= start + 1e-9; });
+      if (free == ends.end()) free = ends.insert(ends.end(), 0.0);
+      *free = start + r->wall_s;
+      track = worker_tracks[static_cast<std::size_t>(group)] + static_cast<int>(free - ends.begin());
+    }
+    t.slices.push_back({r, group, track, start, r->wall_s});
+    t.end_s = std::max(t.end_s, start + r->wall_s);
+  }
+  for (std::size_t g = 0; g < t.groups.size(); ++g) {
+    t.tracks.push_back(worker_tracks[g] + static_cast<int>(packed_track_end[g].size()));
+  }
+  return t;
+}
+
+}  // namespace nixcc
