@@ -413,7 +413,8 @@ class BatchRun {
 
   void progress(const std::string& what) {
     ++finished_;
-    std::fputs(fmt::format("[{}/{}] {}\n", finished_, jobs_.size(), what).c_str(), stdout);
+    // Named, because nix-build interleaves the logs of batches that build at once.
+    std::fputs(fmt::format("[{} {}/{}] {}\n", manifest_.name, finished_, jobs_.size(), what).c_str(), stdout);
     std::fflush(stdout);
   }
 
@@ -444,8 +445,8 @@ class BatchRun {
         checked_ ? fmt::format("; inputs of {} checked in {:.1f} ms (+{:.0f} ms asking the compiler for its own directories)",
                                checked_, (check_s_ - ask_s_) * 1000.0, ask_s_ * 1000.0)
                  : std::string();
-    std::fputs(fmt::format("nixcc batch: {}: {} units, {} compiled, {} reused, {:.2f}s on {} jobs{}\n", manifest_.name,
-                           jobs_.size(), compiled_, reused_, elapsed, options_.jobs, checked).c_str(),
+    std::fputs(fmt::format("nixcc batch: {}: {} units, {} compiled, {} reused, {:.2f}s on {} job{}{}\n", manifest_.name,
+                           jobs_.size(), compiled_, reused_, elapsed, options_.jobs, options_.jobs == 1 ? "" : "s", checked).c_str(),
                stdout);
     return 0;
   }

@@ -185,8 +185,8 @@ def count_compiles(log_path, since):
         f.seek(since)
         text = f.read().decode(errors="replace")
     compiled = len(re.findall(r"Building (?:CXX|C) object", text))
-    batch_compiled = len(re.findall(r"^\[\d+/\d+\] (?!FAILED).*\s\d+(?:\.\d+)?s$", text, re.M))
-    reused = len(re.findall(r"^\[\d+/\d+\] .* reused$", text, re.M))
+    batch_compiled = len(re.findall(r"^\[\S+ \d+/\d+\] (?!FAILED).*\s\d+(?:\.\d+)?s$", text, re.M))
+    reused = len(re.findall(r"^\[\S+ \d+/\d+\] .* reused$", text, re.M))
     return compiled + batch_compiled, reused
 
 

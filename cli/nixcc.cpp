@@ -1,6 +1,8 @@
 // nixcc: `nixcc <compiler> args...` times a compile; `nixcc <command>` queries timing databases.
 
 #include <array>
+#include <filesystem>
+#include <optional>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -11,11 +13,14 @@
 
 #include "batch/batch_command.h"
 #include "query/diff_command.h"
+#include "core/compiler_args.h"
 #include "launcher/launcher.h"
 #include "query/merge_command.h"
 #include "query/report_command.h"
 #include "query/stats_command.h"
 #include "query/trace_command.h"
+#include "util/command_line.h"
+#include "util/text.h"
 
 namespace {
 
@@ -49,28 +54,44 @@ bool is_command(std::string_view arg) {
   return false;
 }
 
+// `nixcc stat` must not run /usr/bin/stat as a compiler: a bare name one or two edits away from a
+// command (none of cc, gcc, g++, clang, c++, tcc, icx, zig is), with arguments that compile nothing,
+// is a typo. A compiler that happens to be named so is still reached by its path.
+std::optional<std::string_view> command_meant_by(const std::vector<std::string>& args) {
+  const std::string& name = args[1];
+  if (name.find('/') != std::string::npos) return std::nullopt;
+  const std::vector<std::string> compiler_args(args.begin() + 2, args.end());
+  std::error_code ec;
+  if (nixcc::classify_compiler_args(compiler_args, std::filesystem::current_path(ec)).kind == nixcc::InvocationKind::Compile) {
+    return std::nullopt;
+  }
+  for (const auto& c : kCommands) {
+    if (nixcc::looks_like_typo_of(name, c.name)) return c.name;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);
   if (args.size() >= 2 && !args[1].empty() && args[1][0] != '-' && !is_command(args[1])) {
+    if (const auto meant = command_meant_by(args)) {
+      std::fputs(fmt::format("nixcc: '{}' is not a nixcc command; did you mean '{}'? (to run a compiler named {}, give "
+                             "its path)\nRun 'nixcc --help' for usage.\n",
+                             args[1], *meant, args[1])
+                     .c_str(),
+                 stderr);
+      return nixcc::kUsageExit;
+    }
     nixcc::run_launcher(args);
   }
   if (args.size() >= 2) args[1] = std::string(alias(args[1]));
 
-  CLI::App app{"nixcc: time, hash and record every compile; query the timing database.\n"
+  CLI::App app{"Time, hash and record every compile; query the timing database.\n"
                "Launcher: nixcc <compiler> [args...]"};
   app.set_version_flag("--version", "nixcc " NIXCC_VERSION);
   app.require_subcommand(1);
   for (const auto& c : kCommands) c.add(app);
-  try {
-    std::vector<std::string> rest(args.rbegin(), args.rend() - 1);  // CLI11 takes them reversed
-    app.parse(rest);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  } catch (const std::exception& e) {
-    std::fputs(fmt::format("nixcc: {}\n", e.what()).c_str(), stderr);
-    return 1;
-  }
-  return 0;
+  return nixcc::run_command_line(app, "nixcc", std::vector<std::string>(args.begin() + 1, args.end()));
 }

@@ -11,6 +11,7 @@
 
 #include "util/child_process.h"
 #include "util/cli_checks.h"
+#include "util/command_line.h"
 #include "planner/file_api_reader.h"
 #include "planner/planner.h"
 
@@ -67,12 +68,7 @@ int main(int argc, char** argv) {
   app.add_option("--jobs,-j", options.jobs, "Dependency scans at once (default: all cores)")->check(nixcc::at_least(1));
   options.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-  try {
+  app.callback([&] {
     options.build_dir = build_dir;
     if (batches > 0) options.batches = batches;
     if (batch_seconds > 0) options.batch_seconds = batch_seconds;
@@ -88,13 +84,12 @@ int main(int argc, char** argv) {
     }
     options.nixcc = fs::absolute(options.nixcc).string();
     options.nixcc_source = NIXCC_SOURCE_DIR;
-    nixcc::plan::run_plan(options);
-  } catch (const nixcc::plan::FileApiMissing& e) {
-    std::fputs(fmt::format("nixcc-plan: {}\n", e.what()).c_str(), stderr);
-    return 2;
-  } catch (const std::exception& e) {
-    std::fputs(fmt::format("nixcc-plan: {}\n", e.what()).c_str(), stderr);
-    return 1;
-  }
-  return 0;
+    try {
+      nixcc::plan::run_plan(options);
+    } catch (const nixcc::plan::FileApiMissing& e) {
+      std::fputs(fmt::format("nixcc-plan: {}\n", e.what()).c_str(), stderr);
+      throw CLI::RuntimeError(nixcc::kUsageExit);  // the build directory is not ready: as a usage error
+    }
+  });
+  return nixcc::run_command_line(app, "nixcc-plan", std::vector<std::string>(argv + 1, argv + argc));
 }

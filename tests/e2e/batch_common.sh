@@ -98,7 +98,7 @@ batch_write_manifest() {
 }
 
 batch_progress_lines() {
-  grep -E '^\[[0-9]+/[0-9]+\] ' "$1" || true
+  grep -E '^\[[^ ]+ [0-9]+/[0-9]+\] ' "$1" || true
 }
 
 # The stand-in takes any flags a compiler would (-MD -MF FILE -frandom-seed=... -ffile-prefix-map=...),

@@ -34,7 +34,7 @@ j=$(jobs_of "NIX_BUILD_CORES=1" NIX_BUILD_CORES=1 --)
 [[ $j == 1 ]] || fail "NIX_BUILD_CORES=1: builds.jobs = $j"
 workers=$(sql "$SCRATCH/out$n/timings.sqlite" "SELECT group_concat(DISTINCT worker) FROM compiles")
 [[ $workers == 0 ]] || fail "NIX_BUILD_CORES=1: workers used: $workers"
-grep -Eq '^nixcc batch: jobs: 4 units, 4 compiled, 0 reused, [0-9.]+s on 1 jobs$' "$SCRATCH/log" || fail "NIX_BUILD_CORES=1: summary: $(cat "$SCRATCH/log")"
+grep -Eq '^nixcc batch: jobs: 4 units, 4 compiled, 0 reused, [0-9.]+s on 1 job$' "$SCRATCH/log" || fail "NIX_BUILD_CORES=1: summary: $(cat "$SCRATCH/log")"
 
 n=$((n + 1))
 j=$(jobs_of "NIX_BUILD_CORES=0" NIX_BUILD_CORES=0 --)

@@ -49,10 +49,10 @@ expect_summary "$SCRATCH/log2" 1 $((N - 1))
 [[ $(compiled_sources "$SCRATCH/out2") == "$edited" ]] ||
   fail "expected only $edited compiled, got: $(compiled_sources "$SCRATCH/out2" | tr '\n' ' ')"
 [[ $(reused_count "$SCRATCH/out2") == $((N - 1)) ]] || fail "expected $((N - 1)) reused rows"
-[[ $(grep -Ec '^\[[0-9]+/20\] [^ ]+ reused$' "$SCRATCH/log2") == $((N - 1)) ]] ||
+[[ $(grep -Ec '^\[[^ ]+ [0-9]+/20\] [^ ]+ reused$' "$SCRATCH/log2") == $((N - 1)) ]] ||
   fail "expected $((N - 1)) '[k/$N] SOURCE reused' lines:
 $(cat "$SCRATCH/log2")"
-grep -Eq "^\[[0-9]+/20\] $edited [0-9]+\.[0-9]s\$" "$SCRATCH/log2" || fail "no progress line for $edited"
+grep -Eq "^\[[^ ]+ [0-9]+/20\] $edited [0-9]+\.[0-9]s\$" "$SCRATCH/log2" || fail "no progress line for $edited"
 bad_original=$(sql "$SCRATCH/out2/timings.sqlite" \
   "SELECT count(*) FROM compiles WHERE reused = 1 AND NOT (original_wall_s > 0)")
 [[ $bad_original == 0 ]] || fail "$bad_original reused rows lack original_wall_s > 0"
