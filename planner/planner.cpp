@@ -38,7 +38,8 @@ bool cache_is_off(const std::string& value) {
   return v == "OFF" || v == "0" || v == "FALSE" || v == "NO" || v == "N" || v.ends_with("-NOTFOUND") || v == "IGNORE";
 }
 
-// The CMake cache variables of the design nixcc grew from, as defaults; command-line flags win.
+// The CMake cache variables CMAKE_NIX_BATCH_COMPILATION, CMAKE_NIX_BATCH_SIZE and CMAKE_NIX_METRICS, as
+// defaults (a project can pin its plan in its cache this way); command-line flags win.
 void apply_cache_defaults(const Project& project, PlanOptions& options, bool flags_chose_partition) {
   const auto get = [&](const char* name) -> std::optional<std::string> {
     const auto it = project.cache.find(name);
