@@ -1,0 +1,81 @@
+# shellcheck shell=bash
+# Nix as its users run it: a nix-daemon with the sandbox on and builds done by the nixbld users, and
+# a client that is not root. Sourced after lib.sh by tests that build through it; never run on its own.
+# Needs root (to start the daemon and to become the user) and the nixbld group (scripts/install-deps.sh
+# installs Debian's multi-user set-up, nix-setup-systemd).
+#
+#   daemon_start [LINE...]   starts a private nix-daemon on $DAEMON_SOCKET: sandbox = true,
+#                            build-users-group = nixbld, no substituters, plus each nix.conf LINE
+#   daemon_stop              stops it (also done on exit)
+#   as_user CMD...           runs CMD as $E2E_USER, a client of that daemon, with nixcc and
+#                            nixcc-plan first on PATH (from $USER_BIN_DIR)
+#   user_dir PATH...         creates folders the user owns
+#
+# The daemon is private (its own socket and nix.conf), so tests never depend on, or change, the
+# machine's daemon or /etc/nix; the store is the machine's.
+
+E2E_USER=nixcc-e2e
+DAEMON_DIR="$SCRATCH/daemon"
+DAEMON_SOCKET="$DAEMON_DIR/socket"
+USER_HOME="$SCRATCH/home"
+DAEMON_PID=
+
+[ "$(id -u)" = 0 ] || fail "this test starts a nix-daemon and becomes another user: run it as root"
+getent group nixbld >/dev/null || fail "no nixbld group: run scripts/install-deps.sh (Debian's nix-setup-systemd)"
+command -v nix-daemon >/dev/null || fail "nix-daemon is not installed"
+if ! id "$E2E_USER" >/dev/null 2>&1; then
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+    --comment "nixcc end-to-end tests" "$E2E_USER" 2>/dev/null || id "$E2E_USER" >/dev/null || fail "cannot create user $E2E_USER"
+fi
+chmod 755 "$SCRATCH"  # mktemp's folder is private; the user works inside it
+mkdir -p "$DAEMON_DIR/conf" "$USER_HOME"
+chown "$E2E_USER" "$USER_HOME"
+
+# The user runs the built binaries; a checkout under a private folder (/root) is out of its reach, so
+# it gets copies then.
+USER_BIN_DIR=$NIXCC_BIN_DIR
+if ! runuser -u "$E2E_USER" -- test -x "$NIXCC_BIN_DIR/nixcc"; then
+  USER_BIN_DIR="$SCRATCH/bin"
+  mkdir -p "$USER_BIN_DIR"
+  cp "$NIXCC_BIN_DIR/nixcc" "$NIXCC_BIN_DIR/nixcc-plan" "$USER_BIN_DIR/"
+fi
+
+user_dir() {
+  mkdir -p "$@"
+  chown "$E2E_USER" "$@"
+}
+
+daemon_start() {
+  {
+    echo "sandbox = true"
+    echo "build-users-group = nixbld"
+    echo "substituters ="
+    printf '%s\n' "$@"
+  } >"$DAEMON_DIR/conf/nix.conf"
+  rm -f "$DAEMON_SOCKET"
+  NIX_CONF_DIR="$DAEMON_DIR/conf" NIX_DAEMON_SOCKET_PATH="$DAEMON_SOCKET" setsid nix-daemon \
+    >"$DAEMON_DIR/log" 2>&1 &
+  DAEMON_PID=$!
+  local i
+  for i in $(seq 100); do
+    [ -S "$DAEMON_SOCKET" ] && return 0
+    kill -0 "$DAEMON_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  cat "$DAEMON_DIR/log" >&2
+  fail "nix-daemon did not start"
+}
+
+daemon_stop() {
+  [ -n "$DAEMON_PID" ] || return 0
+  kill "$DAEMON_PID" 2>/dev/null || true
+  wait "$DAEMON_PID" 2>/dev/null || true
+  DAEMON_PID=
+}
+trap 'daemon_stop; rm -rf "$SCRATCH"' EXIT
+
+as_user() {
+  runuser -u "$E2E_USER" -- env -i PATH="$USER_BIN_DIR:$PATH" HOME="$USER_HOME" TMPDIR="${TMPDIR:-/tmp}" LANG=C.UTF-8 \
+    NIX_REMOTE=daemon NIX_DAEMON_SOCKET_PATH="$DAEMON_SOCKET" NIX_CONF_DIR="$DAEMON_DIR/conf" \
+    NIXCC_DB="$USER_HOME/timings.sqlite" "$@"
+}
