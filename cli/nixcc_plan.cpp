@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
   input->require_option(1);
   app.add_option("--source-dir", options.source_dir, "With --compile-commands: the project's root (default: inferred)");
   app.add_option("--out,-o", options.out, "Plan directory to write (default.nix, batches/, state)")->required();
+  bool no_configure = false;
+  app.add_flag("--no-configure", no_configure,
+               "Never run cmake: fail when BUILD_DIR's File API reply is missing or older than CMake's inputs");
   auto* batches_opt = app.add_option("--batches", batches, "Number of batches")->check(nixcc::at_least(1));
   auto* seconds_opt = app.add_option("--batch-seconds", batch_seconds,
                                      fmt::format("Target compile seconds per batch (default {})", nixcc::plan::kDefaultBatchSeconds))
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
   }
   try {
     options.build_dir = build_dir;
+    options.configure = !no_configure;
     if (batches > 0) options.batches = batches;
     if (batch_seconds > 0) options.batch_seconds = batch_seconds;
     for (const auto& t : timings) options.timings.emplace_back(t);

@@ -1,7 +1,5 @@
 #include "planner/file_api_reader.h"
 
-#include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -9,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/compiler_args.h"
-#include "util/file_io.h"
+#include "planner/file_api_query.h"
 #include "util/paths.h"
 
 namespace nixcc::plan {
@@ -17,18 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-constexpr const char* kClient = "client-nixcc";
-constexpr const char* kQueries[] = {"codemodel-v2", "cache-v2", "toolchains-v1"};
-
-json read_json(const fs::path& file) {
-  const std::string text = read_file_or_throw(file);
-  try {
-    return json::parse(text);
-  } catch (const json::exception& e) {
-    throw std::runtime_error(fmt::format("{}: not valid JSON: {}", file.string(), e.what()));
-  }
-}
 
 // Reads `key` of a JSON object as T, naming the file and key when it is missing or of the wrong type.
 template <typename T>
@@ -57,13 +43,6 @@ std::vector<std::string> fragments(const json& list, const fs::path& file, const
     for (auto& arg : split_response_file(field<std::string>(f, "fragment", file))) out.push_back(std::move(arg));
   }
   return out;
-}
-
-// `text` as one POSIX shell word, so the command we print can be pasted as it is.
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 // Where CMake may put the object of `source` in target `name`: its path relative to the target's
@@ -114,43 +93,6 @@ fs::path common_source_root(const Project& project, const std::vector<std::pair<
   return root;
 }
 
-// The newest reply index's answer to nixcc-plan's query.
-struct ReplyIndex {
-  fs::path dir;         // .cmake/api/v1/reply
-  fs::path index_file;  // its newest index-*.json
-  json client;          // the index's "reply"."client-nixcc"
-
-  std::optional<fs::path> file(const char* kind) const {
-    if (!client.contains(kind) || !client[kind].contains("jsonFile")) return std::nullopt;
-    return dir / field<std::string>(client[kind], "jsonFile", index_file);
-  }
-};
-
-// The reply answering nixcc-plan's query. Throws FileApiMissing, after writing the query, when there is none.
-ReplyIndex find_reply(const fs::path& build_dir) {
-  ReplyIndex reply;
-  reply.dir = build_dir / ".cmake" / "api" / "v1" / "reply";
-  std::vector<fs::path> indexes;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(reply.dir, ec)) {
-    if (entry.path().filename().string().starts_with("index-")) indexes.push_back(entry.path());
-  }
-  const auto missing = [&](const std::string& why) {
-    write_file_api_query(build_dir);
-    return FileApiMissing(fmt::format("{}: {}; query written, now re-run: cmake {}", build_dir.string(), why,
-                                      shell_quote(build_dir.string())));
-  };
-  if (indexes.empty()) throw missing("no CMake File API reply");
-  reply.index_file = *std::max_element(indexes.begin(), indexes.end());  // names sort by time
-  const json index = read_json(reply.index_file);
-  if (!index.contains("reply") || !index["reply"].contains(kClient)) {
-    throw missing("the File API reply has no answer for nixcc-plan's query");
-  }
-  reply.client = index["reply"][kClient];
-  if (!reply.file("codemodel-v2")) throw missing("the File API reply has no codemodel-v2");
-  return reply;
-}
-
 // The project's paths as the codemodel gives them; source_dir is CMake's own until widened.
 Project project_paths(const json& codemodel, const fs::path& file) {
   const json paths = field<json>(codemodel, "paths", file);
@@ -161,9 +103,9 @@ Project project_paths(const json& codemodel, const fs::path& file) {
 }
 
 // The CMake cache entries, and the archiver and ranlib they name.
-void read_cache(const ReplyIndex& reply, Project& project) {
+void read_cache(const FileApiReply& reply, Project& project) {
   if (const auto cache_file = reply.file("cache-v2")) {
-    const json cache = read_json(*cache_file);
+    const json cache = read_json_file(*cache_file);
     for (const auto& entry : cache.value("entries", json::array())) {
       project.cache[entry.value("name", "")] = entry.value("value", "");
     }
@@ -175,9 +117,9 @@ void read_cache(const ReplyIndex& reply, Project& project) {
 // Each language's compiler: from toolchains-v1, else from the cache's CMAKE_<LANG>_COMPILER.
 class Compilers {
  public:
-  Compilers(const ReplyIndex& reply, const Project& project) : cache_(project.cache) {
+  Compilers(const FileApiReply& reply, const Project& project) : cache_(project.cache) {
     if (const auto toolchains_file = reply.file("toolchains-v1")) {
-      const json toolchains = read_json(*toolchains_file);
+      const json toolchains = read_json_file(*toolchains_file);
       for (const auto& t : toolchains.value("toolchains", json::array())) {
         if (t.contains("compiler") && t["compiler"].contains("path")) {
           by_language_[t.value("language", "")] = t["compiler"]["path"].get<std::string>();
@@ -206,7 +148,7 @@ struct TargetDocs {
   std::map<std::string, std::string> name_of_id;
 };
 
-TargetDocs read_target_docs(const ReplyIndex& reply, const json& codemodel, const fs::path& codemodel_file) {
+TargetDocs read_target_docs(const FileApiReply& reply, const json& codemodel, const fs::path& codemodel_file) {
   const json configurations = codemodel.value("configurations", json());
   if (!configurations.is_array() || configurations.empty()) {
     throw std::runtime_error(fmt::format("{}: no configurations", codemodel_file.string()));
@@ -214,7 +156,7 @@ TargetDocs read_target_docs(const ReplyIndex& reply, const json& codemodel, cons
   TargetDocs targets;
   for (const auto& ref : field<json>(configurations[0], "targets", codemodel_file)) {
     const fs::path file = reply.dir / field<std::string>(ref, "jsonFile", codemodel_file);
-    json doc = read_json(file);
+    json doc = read_json_file(file);
     targets.name_of_id[field<std::string>(doc, "id", file)] = field<std::string>(doc, "name", file);
     targets.docs.emplace_back(file, std::move(doc));
   }
@@ -347,25 +289,16 @@ class TargetReader {
 
 }  // namespace
 
-void write_file_api_query(const fs::path& build_dir) {
-  const fs::path dir = build_dir / ".cmake" / "api" / "v1" / "query" / kClient;
-  fs::create_directories(dir);
-  for (const char* query : kQueries) std::ofstream(dir / query, std::ios::app);
-}
-
 Project read_file_api(const fs::path& build_dir_in) {
   const fs::path build_dir = fs::absolute(build_dir_in).lexically_normal();
-  std::error_code exists_ec;
-  if (!fs::is_directory(build_dir, exists_ec)) {
-    throw std::runtime_error(fmt::format("{}: no such build directory (configure the project with cmake first)", build_dir.string()));
-  }
-  const ReplyIndex reply = find_reply(build_dir);
-  const fs::path codemodel_file = *reply.file("codemodel-v2");
-  const json codemodel = read_json(codemodel_file);
+  const auto reply = find_file_api_reply(build_dir);
+  if (!reply) throw FileApiMissing(fmt::format("{}: no CMake File API reply to nixcc-plan's query", build_dir.string()));
+  const fs::path codemodel_file = *reply->file("codemodel-v2");
+  const json codemodel = read_json_file(codemodel_file);
   Project project = project_paths(codemodel, codemodel_file);
-  read_cache(reply, project);
-  const Compilers compilers(reply, project);
-  const TargetDocs targets = read_target_docs(reply, codemodel, codemodel_file);
+  read_cache(*reply, project);
+  const Compilers compilers(*reply, project);
+  const TargetDocs targets = read_target_docs(*reply, codemodel, codemodel_file);
   const fs::path cmake_source_dir = project.source_dir;
   project.source_dir = common_source_root(project, targets.docs);
   TargetReader reader(project, cmake_source_dir, compilers, targets.name_of_id);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/batch_manifest.h"
+#include "planner/cmake_configure.h"
 #include "planner/compile_commands_reader.h"
 #include "planner/file_api_reader.h"
 #include "util/file_io.h"
@@ -170,6 +171,7 @@ ReadProject read_project(PlanOptions& options) {
     read.project = read_compile_commands(options.compile_commands, options.source_dir);
     read.objects_only = true;
   } else {
+    prepare_file_api_reply(options.build_dir, options.configure);
     read.project = read_file_api(options.build_dir);
     apply_cache_defaults(read.project, options, flags_chose_partition);
   }
