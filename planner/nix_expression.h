@@ -1,5 +1,5 @@
 #pragma once
-// Writes a plan's plan.json: batches, link targets and the default result, which nix/plan.nix turns into derivations.
+// Writes a plan's default.nix: batches, link targets, the merged timings and the default result.
 
 #include <map>
 #include <string>
@@ -32,8 +32,8 @@ struct NixPlan {
   std::map<std::string, const PlannedUnit*> units;            // by key
 };
 
-/// The text of plan.json, which the static nix/plan.nix (the plan's default.nix) reads.
-std::string render_plan_json(const NixPlan& plan);
+/// The text of default.nix, built as a nix::Value tree (planner/nix_writer.h writes all of it).
+std::string render_default_nix(const NixPlan& plan);
 
 /// The compiler a manifest names for a unit under `toolchain`.
 std::string manifest_compiler(const PlannedUnit& unit, Toolchain toolchain);

@@ -371,10 +371,8 @@ std::size_t write_plan(const ReadProject& read, const PlanFrame& frame, const Pa
     new_state.batches.emplace(name, std::move(outcome.state));
   }
   remove_stale_manifests(read.out, manifest_files);
-  for (const auto& file : nix_support_files()) {
-    write_file_atomically(read.out / (file.path == "plan.nix" ? fs::path("default.nix") : "nixcc" / fs::path(file.path)), file.text);
-  }
-  write_file_atomically(read.out / "plan.json", render_plan_json(nix));
+  for (const auto& file : nix_support_files()) write_file_atomically(read.out / "nixcc" / file.path, file.text);
+  write_file_atomically(read.out / "default.nix", render_default_nix(nix));
   write_plan_state(read.out, new_state);
   return unchanged;
 }

@@ -57,7 +57,7 @@ nixpkgs_plan="$SCRATCH/plan-nixpkgs"
 plan_run "$nixpkgs_plan" "$build" --batches 3 --toolchain nixpkgs
 nix-instantiate "${NIX_HOST_OPTIONS[@]}" --parse "$nixpkgs_plan/default.nix" >/dev/null 2>"$SCRATCH/parse.log" ||
   { cat "$SCRATCH/parse.log"; fail "the nixpkgs-mode default.nix does not parse"; }
-jq -e '.toolchain == "nixpkgs"' "$nixpkgs_plan/plan.json" >/dev/null || fail "the nixpkgs-mode plan does not use <nixpkgs>"
+grep -q '<nixpkgs>' "$nixpkgs_plan/default.nix" || fail "the nixpkgs-mode plan does not use <nixpkgs>"
 if grep -q '/usr/' "$nixpkgs_plan"/batches/*.json; then
   fail "nixpkgs-mode manifests must not name host tools: $(grep -h '/usr/' "$nixpkgs_plan"/batches/*.json | head -3)"
 fi

@@ -32,7 +32,7 @@ for input in s/src/util/regexp.h s/src/next/string.h s/include/alias.h s/src/quo
 done
 jq -e '.units[0].inputs | all(startswith("/usr/") | not)' "$manifest" >/dev/null ||
   fail "the compiler's own headers should not be listed: $(jq -c '.units[0].inputs' "$manifest")"
-jq -e '[.batches[].sourceFiles["src/real/aliased.h"]] | any' "$plan/plan.json" >/dev/null || fail "the batch's sources lack the target of the link include/alias.h"
+grep -q '"src/real/aliased.h"' "$plan/default.nix" || fail "the batch's sources lack the target of the link include/alias.h"
 jq -e '.units[0].directory == "b"' "$manifest" >/dev/null || fail "the build directory is not b: $(jq -c '.units[0].directory' "$manifest")"
 jq -e '.units[0].arguments | index("-I@SOURCE_ROOT@/s/src/relinc")' "$manifest" >/dev/null ||
   fail "-I../src/relinc was not made absolute in the frame: $(jq -c '.units[0].arguments' "$manifest")"
