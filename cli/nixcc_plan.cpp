@@ -90,7 +90,8 @@ int main(int argc, char** argv) {
     if (options.toolchain == Toolchain::Host && options.nixcc.empty()) {
       throw std::runtime_error("cannot find the nixcc binary; pass --nixcc PATH");
     }
-    options.nixcc = fs::absolute(options.nixcc).string();
+    // Nixpkgs mode builds its own nixcc: none need be found here.
+    if (!options.nixcc.empty()) options.nixcc = fs::absolute(options.nixcc).string();
     options.nixcc_source = NIXCC_SOURCE_DIR;
     nixcc::plan::run_plan(options);
   } catch (const nixcc::plan::FileApiMissing& e) {

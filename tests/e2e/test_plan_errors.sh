@@ -47,6 +47,16 @@ expect_message "$PLAN_LOG" "$build: no CMake File API reply to nixcc-plan's quer
 plan_run "$SCRATCH/p2" "$build" --batches 3
 if grep -q "; ran " "$PLAN_LOG"; then cat "$PLAN_LOG" >&2; fail "a current reply should not make nixcc-plan run cmake"; fi
 
+#    A nixcc-plan with no nixcc beside it or on PATH: host mode needs one and says so; nixpkgs mode
+#    builds its own and plans.
+mkdir -p "$SCRATCH/lone"
+cp "$NIXCC_BIN_DIR/nixcc-plan" "$SCRATCH/lone/"
+lone_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$NIXCC_BIN_DIR" | paste -sd:)
+PATH=$lone_path plan_expect_exit 1 "$log" "$SCRATCH/lone/nixcc-plan" "$build" -o "$SCRATCH/p2-lone"
+one_line "$log"
+expect_message "$log" "cannot find the nixcc binary; pass --nixcc PATH"
+PATH=$lone_path plan_expect_exit 0 "$log" "$SCRATCH/lone/nixcc-plan" "$build" -o "$SCRATCH/p2-lone" --toolchain nixpkgs
+
 # 3. Malformed compile_commands.json: exit 1, naming the file.
 printf '[{"directory": "/tmp", "command": "c++ -c a.cpp"' >"$SCRATCH/compile_commands.json"
 plan_expect_exit 1 "$log" nixcc-plan --compile-commands "$SCRATCH/compile_commands.json" -o "$SCRATCH/p3"
