@@ -14,9 +14,11 @@
    the median of --runs warm `nix-instantiate PLAN` (target < 0.25 s at 1,000 units) and of --runs
    no-op `nix-build PLAN` (target < 0.3 s), beside the floor of any Nix evaluation
    (`nix-instantiate --eval -E 1`). With --no-build nothing is built: one untimed nix-instantiate
-   (which copies the sources into the store), then the timed ones. Re-running with --work DIR reuses
-   the generated projects and the plans' dependency scans, so two planners (--nixcc-plan) can be
-   compared on the same projects, one after the other.
+   (which copies the sources into the store), then the timed ones. Also the median of --runs
+   evaluations of the plan's data alone: a copy of the plan whose builders are bench/stub_lib.nix,
+   forced with builtins.deepSeq, which costs reading the plan and nothing of the store. Re-running
+   with --work DIR reuses the generated projects and the plans' dependency scans, so two planners
+   (--nixcc-plan) can be compared on the same projects, one after the other.
 
 Wall time is time.monotonic() around the command, CPU is user + system of the command and its waited-for
 children (wait4), peak memory is the command's ru_maxrss. Prints a table and writes JSON (default
@@ -121,6 +123,12 @@ def measure_nix(args, planner, work, units):
     if not args.no_build:
         noop = timed(["nix-build", plan, "-o", result] + NIX_OPTIONS, args.runs)
         report["noop_build"] = {**noop, "target_s": 0.3, "met": noop["wall_s"] < 0.3}
+    data = os.path.join(small, "plan-data")
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.copytree(plan, data, symlinks=True, ignore=shutil.ignore_patterns("batches", ".root", "*.sqlite*"))
+    shutil.copy(os.path.join(HERE, "stub_lib.nix"), os.path.join(data, "nixcc", "lib.nix"))
+    report["plan_data"] = timed(["nix-instantiate", "--eval", "--argstr", "plan", data, "-E",
+                                 "{ plan }: builtins.deepSeq (import (/. + plan) { }) 1"] + NIX_OPTIONS, args.runs)
     return report
 
 
@@ -175,6 +183,7 @@ def main():
         inst = n["instantiate"]
         print(f"  nix-instantiate, {n['units']} units   {inst['wall_s']:.3f} s wall, {inst['cpu_s']:.3f} s CPU,"
               f" {inst['max_rss_mb']:.0f} MB   target < 0.25 s at 1,000 units: {met(inst['met'])}")
+        print(f"  the plan's data alone, {n['units']} units   {n['plan_data']['wall_s']:.3f} s wall")
         if "noop_build" in n:
             print(f"  no-op nix-build, {n['units']} units   {n['noop_build']['wall_s']:.3f} s"
                   f"   target < 0.3 s: {met(n['noop_build']['met'])}; first build {n['first_build_wall_s']:.1f} s")
