@@ -50,6 +50,9 @@ int main(int argc, char** argv) {
   input->require_option(1);
   app.add_option("--source-dir", options.source_dir, "With --compile-commands: the project's root (default: inferred)");
   app.add_option("--out,-o", options.out, "Plan directory to write (default.nix, batches/, state)")->required();
+  bool no_configure = false;
+  app.add_flag("--no-configure", no_configure,
+               "Never run cmake: fail when BUILD_DIR's File API reply is missing or older than CMake's inputs");
   auto* batches_opt = app.add_option("--batches", batches, "Number of batches")->check(nixcc::at_least(1));
   auto* seconds_opt = app.add_option("--batch-seconds", batch_seconds,
                                      fmt::format("Target compile seconds per batch (default {})", nixcc::plan::kDefaultBatchSeconds))
@@ -70,6 +73,7 @@ int main(int argc, char** argv) {
 
   app.callback([&] {
     options.build_dir = build_dir;
+    options.configure = !no_configure;
     if (batches > 0) options.batches = batches;
     if (batch_seconds > 0) options.batch_seconds = batch_seconds;
     for (const auto& t : timings) options.timings.emplace_back(t);
@@ -82,7 +86,8 @@ int main(int argc, char** argv) {
     if (options.toolchain == Toolchain::Host && options.nixcc.empty()) {
       throw std::runtime_error("cannot find the nixcc binary; pass --nixcc PATH");
     }
-    options.nixcc = fs::absolute(options.nixcc).string();
+    // Nixpkgs mode builds its own nixcc: none need be found here.
+    if (!options.nixcc.empty()) options.nixcc = fs::absolute(options.nixcc).string();
     options.nixcc_source = NIXCC_SOURCE_DIR;
     try {
       nixcc::plan::run_plan(options);

@@ -2,23 +2,15 @@
 // Reads a CMake build directory through the CMake File API (codemodel v2, cache v2, toolchains v1).
 
 #include <filesystem>
-#include <stdexcept>
 
+#include "planner/file_api_query.h"
 #include "planner/project.h"
 
 namespace nixcc::plan {
 
-/// Thrown when the build directory has no reply yet; the message says which cmake command to re-run.
-class FileApiMissing : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-/// Writes the File API query files nixcc-plan needs (idempotent).
-void write_file_api_query(const std::filesystem::path& build_dir);
-
-/// Reads the newest reply. Throws FileApiMissing (after writing the query) when there is none, and
-/// std::runtime_error naming the file for anything malformed.
+/// Reads the newest reply to nixcc-plan's query (planner/cmake_configure.h makes sure there is one).
+/// Throws FileApiMissing when there is none, and std::runtime_error naming the file for anything
+/// malformed.
 Project read_file_api(const std::filesystem::path& build_dir);
 
 }  // namespace nixcc::plan

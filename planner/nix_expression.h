@@ -32,7 +32,7 @@ struct NixPlan {
   std::map<std::string, const PlannedUnit*> units;            // by key
 };
 
-/// The text of default.nix. Every string in it goes through nix::string_literal or nix::interpolate.
+/// The text of default.nix, built as a nix::Value tree (planner/nix_writer.h writes all of it).
 std::string render_default_nix(const NixPlan& plan);
 
 /// The compiler a manifest names for a unit under `toolchain`.

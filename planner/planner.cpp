@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/batch_manifest.h"
+#include "planner/cmake_configure.h"
 #include "planner/compile_commands_reader.h"
 #include "planner/file_api_reader.h"
 #include "util/file_io.h"
@@ -29,8 +30,6 @@ using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
 constexpr const char* kCompilerDirsFile = "compiler-dirs.txt";
-
-double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 bool cache_is_off(const std::string& value) {
   std::string v = value;
@@ -135,209 +134,314 @@ std::optional<std::string> read_if_hash(const fs::path& file, const std::string&
   return text;
 }
 
-}  // namespace
-
-void run_plan(PlanOptions options) {
-  const auto start = Clock::now();
-  nlohmann::json metrics = {{"phases", json::object()}};
-
-  // Read.
-  auto phase = Clock::now();
-  const bool flags_chose_partition = options.per_file || options.batches || options.batch_seconds;
-  Project project;
-  bool objects_only = false;
-  if (!options.compile_commands.empty()) {
-    project = read_compile_commands(options.compile_commands, options.source_dir);
-    objects_only = true;
-  } else {
-    project = read_file_api(options.build_dir);
-    apply_cache_defaults(project, options, flags_chose_partition);
+// Each phase's wall time, for --metrics: end(name) closes the phase begun by the previous end().
+class PhaseTimer {
+ public:
+  void end(const char* name) {
+    const auto now = Clock::now();
+    phases_[name] = seconds(phase_start_, now);
+    total_ = seconds(start_, now);
+    phase_start_ = now;
   }
-  if (project.units.empty()) throw std::runtime_error("the project has no translation units to compile");
-  fs::create_directories(options.out);
-  const fs::path out = fs::canonical(options.out);
+  const json& phases() const { return phases_; }
+  double total() const { return total_; }  // up to the end of the last phase
+
+ private:
+  static double seconds(Clock::time_point from, Clock::time_point to) {
+    return std::chrono::duration<double>(to - from).count();
+  }
+  Clock::time_point start_ = Clock::now();
+  Clock::time_point phase_start_ = start_;
+  json phases_ = json::object();
+  double total_ = 0;
+};
+
+// Read: the project, the plan folder, the timing databases given as history.
+struct ReadProject {
+  Project project;
+  bool objects_only = false;  // compile_commands.json input: no link targets
+  fs::path out;               // the plan folder, canonical
   std::vector<std::unique_ptr<TimingDb>> history_dbs;
   std::vector<TimingDb*> history;
-  for (const auto& t : options.timings) {
-    history_dbs.push_back(std::make_unique<TimingDb>(t, TimingDb::Access::ReadOnly));
-    history.push_back(history_dbs.back().get());
+};
+
+ReadProject read_project(PlanOptions& options) {
+  ReadProject read;
+  const bool flags_chose_partition = options.per_file || options.batches || options.batch_seconds;
+  if (!options.compile_commands.empty()) {
+    read.project = read_compile_commands(options.compile_commands, options.source_dir);
+    read.objects_only = true;
+  } else {
+    prepare_file_api_reply(options.build_dir, options.configure);
+    read.project = read_file_api(options.build_dir);
+    apply_cache_defaults(read.project, options, flags_chose_partition);
   }
-  metrics["phases"]["read_s"] = since(phase);
+  if (read.project.units.empty()) throw std::runtime_error("the project has no translation units to compile");
+  fs::create_directories(options.out);
+  read.out = fs::canonical(options.out);
+  for (const auto& t : options.timings) {
+    read.history_dbs.push_back(std::make_unique<TimingDb>(t, TimingDb::Access::ReadOnly));
+    read.history.push_back(read.history_dbs.back().get());
+  }
+  return read;
+}
 
-  // Scan: header lists from history or a dependency scan; costs.
-  phase = Clock::now();
-  const PlanFrame frame(project, out / ".root");
+// Scan: every unit's header list (from history or a dependency scan), planned inputs and cost.
+struct ScannedUnits {
   std::vector<PlannedUnit> units;
-  units.reserve(project.units.size());
-  CompilerLookup compilers;
-  for (const auto& u : project.units) units.push_back(plan_unit(u, project, frame, compilers));
-  TimingDb scans(out / "scans.sqlite");
-  InputStats stats = resolve_inputs(units, frame, scans, history, options.jobs);
-  CompilerDirsCache compiler_dirs;  // asking costs two compiler runs: the answers are kept with the plan
-  const auto known_dirs = read_file(out / kCompilerDirsFile).value_or("");
-  compiler_dirs.load(known_dirs);
-  list_planned_inputs(units, frame, compiler_dirs);
-  if (const auto dirs = compiler_dirs.save(); dirs != known_dirs) write_file_atomically(out / kCompilerDirsFile, dirs);
-  estimate_costs(units, project, history, stats);
-  metrics["phases"]["scan_s"] = since(phase);
+  InputStats stats;
+  // Where the units' compiler_dirs point: it must live as long as they do.
+  std::unique_ptr<CompilerDirsCache> compiler_dirs = std::make_unique<CompilerDirsCache>();
+};
 
-  // Partition.
-  phase = Clock::now();
+ScannedUnits scan_units(const ReadProject& read, const PlanFrame& frame, int jobs) {
+  ScannedUnits scanned;
+  auto& units = scanned.units;
+  units.reserve(read.project.units.size());
+  CompilerLookup compilers;
+  for (const auto& u : read.project.units) units.push_back(plan_unit(u, read.project, frame, compilers));
+  TimingDb scans(read.out / "scans.sqlite");
+  scanned.stats = resolve_inputs(units, frame, scans, read.history, jobs);
+  // Asking a compiler for its own directories costs two runs: the answers are kept with the plan.
+  const auto known_dirs = read_file(read.out / kCompilerDirsFile).value_or("");
+  scanned.compiler_dirs->load(known_dirs);
+  list_planned_inputs(units, frame, *scanned.compiler_dirs);
+  if (const auto dirs = scanned.compiler_dirs->save(); dirs != known_dirs) write_file_atomically(read.out / kCompilerDirsFile, dirs);
+  estimate_costs(units, read.project, read.history, scanned.stats);
+  return scanned;
+}
+
+// Partition: which unit goes into which batch, and how that was decided.
+struct PartitionChoice {
   std::vector<CostedUnit> costed;
   std::map<std::string, const PlannedUnit*> by_key;
   double total_cost = 0;
-  for (const auto& u : units) {
-    costed.push_back({u.key, u.cost});
-    by_key[u.key] = &u;
-    total_cost += u.cost;
-  }
-  const auto state = read_plan_state(out);
-  const std::string mode = options.per_file ? "per-file" : "batches";
+  std::optional<PlanState> previous_state;  // what the last plan into this folder emitted
+  std::string mode;                         // "batches" or "per-file"
+  int batch_count = 0;                      // the count asked for, kept in the state
+  Partition partition;
+  std::string how;
+};
+
+// How many batches the options ask for, within 1 and the number of units.
+int wanted_batches(const PlanOptions& options, std::size_t unit_count, double total_cost) {
   int wanted = 0;
   if (options.batches) {
     wanted = *options.batches;
   } else if (options.batch_size) {
-    wanted = static_cast<int>((units.size() + static_cast<std::size_t>(*options.batch_size) - 1) / static_cast<std::size_t>(*options.batch_size));
+    const auto size = static_cast<std::size_t>(*options.batch_size);
+    wanted = static_cast<int>((unit_count + size - 1) / size);
   } else {
     wanted = static_cast<int>(std::ceil(total_cost / options.batch_seconds.value_or(kDefaultBatchSeconds)));
   }
-  wanted = std::max(1, std::min(wanted, static_cast<int>(units.size())));
-  Partition partition;
-  std::string partition_how;
-  if (options.per_file) {
-    partition = per_file_partition(costed);
-    partition_how = "one batch per file";
-  } else if (state && state->mode == mode && !options.rebalance &&
-             (!(options.batches || options.batch_size) || state->batch_count == wanted)) {
-    partition = carry_forward(state->partition(), costed);
-    wanted = state->batch_count;
-    partition_how = "carried forward from the previous plan";
-  } else {
-    partition = balanced_partition(costed, wanted);
-    partition_how = "balanced afresh";
-  }
-  metrics["phases"]["partition_s"] = since(phase);
+  return std::max(1, std::min(wanted, static_cast<int>(unit_count)));
+}
 
-  // Write.
-  phase = Clock::now();
+PartitionChoice choose_partition(const std::vector<PlannedUnit>& units, const PlanOptions& options, const fs::path& out) {
+  PartitionChoice choice;
+  for (const auto& u : units) {
+    choice.costed.push_back({u.key, u.cost});
+    choice.by_key[u.key] = &u;
+    choice.total_cost += u.cost;
+  }
+  choice.previous_state = read_plan_state(out);
+  const auto& state = choice.previous_state;
+  choice.mode = options.per_file ? "per-file" : "batches";
+  choice.batch_count = wanted_batches(options, units.size(), choice.total_cost);
+  const bool count_asked = options.batches || options.batch_size;
+  if (options.per_file) {
+    choice.partition = per_file_partition(choice.costed);
+    choice.how = "one batch per file";
+  } else if (state && state->mode == choice.mode && !options.rebalance &&
+             (!count_asked || state->batch_count == choice.batch_count)) {
+    choice.partition = carry_forward(state->partition(), choice.costed);
+    choice.batch_count = state->batch_count;
+    choice.how = "carried forward from the previous plan";
+  } else {
+    choice.partition = balanced_partition(choice.costed, choice.batch_count);
+    choice.how = "balanced afresh";
+  }
+  return choice;
+}
+
+// Write: one batch's manifest file (unless last plan's still stands) and what default.nix says of it.
+struct BatchOutcome {
+  EmittedBatch emitted;
+  BatchState state;
+  bool unchanged = false;  // the same derivation as last time
+};
+
+// The project files a batch's copy of the tree needs, folders included: its units' sources and
+// headers. A file reached through a link inside the tree needs the link and what it points to: the
+// batch's copy keeps links as links.
+void list_batch_files(const std::vector<const PlannedUnit*>& members, const PlanFrame& frame, EmittedBatch& emitted) {
+  std::set<std::string> source_files, build_files;
+  std::string link_target;
+  const auto add = [&](std::string_view n) {
+    for (int hop = 0; hop < 2 && !n.empty(); ++hop) {
+      bool fresh = false;
+      if (n.starts_with(kSourcePrefix)) fresh = add_with_parents(source_files, n.substr(kSourcePrefix.size()));
+      if (n.starts_with(kBuildPrefix)) fresh = add_with_parents(build_files, n.substr(kBuildPrefix.size()));
+      if (!fresh) break;
+      link_target = frame.frame().link_target_name(n);
+      n = link_target;
+    }
+  };
+  for (const auto* m : members) {
+    add(m->source_name);
+    for (const auto& h : m->headers) add(h.path);
+  }
+  emitted.source_files.assign(source_files.begin(), source_files.end());
+  emitted.build_files.assign(build_files.begin(), build_files.end());
+}
+
+BatchOutcome write_batch(const std::string& name, const std::vector<const PlannedUnit*>& members,
+                         const PlanFrame& frame, const PartitionChoice& choice, const PlanOptions& options,
+                         const fs::path& out) {
+  BatchOutcome outcome;
+  BatchState& batch = outcome.state;
+  for (const auto* m : members) batch.units.push_back(m->key);
+  const BatchManifest manifest_now = batch_manifest_of(name, members, options.toolchain);
+  batch.fingerprint = batch_fingerprint(manifest_now, input_hashes_of(members));
+  const BatchState* before = nullptr;
+  if (const auto& state = choice.previous_state) {
+    if (auto it = state->batches.find(name); it != state->batches.end()) before = &it->second;
+  }
+  const std::string manifest_file = fmt::format("batches/{}.json", name);
+  // The manifest Nix saw last time, byte for byte (its costs may differ from today's estimates).
+  std::optional<std::string> kept;
+  if (before && before->fingerprint == batch.fingerprint) kept = read_if_hash(out / manifest_file, before->manifest_hash);
+  std::error_code gone;
+  const bool previous_collected = before && !before->previous.empty() && !fs::exists(before->previous, gone);
+  if (kept && !previous_collected) {
+    batch.previous = before->previous;
+    outcome.unchanged = true;
+  } else {
+    // A changed batch reuses what it can from the newest output. So does an unchanged one whose
+    // recorded output has been garbage-collected: its derivation must change anyway.
+    batch.previous = previous_output(options.previous, name);
+  }
+  const std::string manifest = kept ? *kept : batch_manifest_text(manifest_now);
+  batch.manifest_hash = hash_string(manifest);
+  if (!kept) write_file_atomically(out / manifest_file, manifest);
+
+  EmittedBatch& emitted = outcome.emitted;
+  emitted.name = name;
+  emitted.manifest_file = manifest_file;
+  emitted.previous = batch.previous;
+  emitted.fingerprint = batch.fingerprint;
+  list_batch_files(members, frame, emitted);
+  return outcome;
+}
+
+// Manifests of batches that no longer exist.
+void remove_stale_manifests(const fs::path& out, const std::set<std::string>& manifest_files) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(out / "batches", ec)) {
+    const auto rel = fmt::format("batches/{}", entry.path().filename().string());
+    if (!manifest_files.count(rel)) fs::remove(entry.path(), ec);
+  }
+}
+
+// Writes the manifests, the Nix support files, default.nix and the new state. Returns how many
+// batches are the same derivations as last time.
+std::size_t write_plan(const ReadProject& read, const PlanFrame& frame, const PartitionChoice& choice,
+                       const PlanOptions& options) {
   NixPlan nix;
-  nix.project = &project;
+  nix.project = &read.project;
   nix.toolchain = options.toolchain;
   nix.nixcc = options.nixcc;
   nix.nixcc_source = options.nixcc_source;
   nix.host_path = "/usr/local/bin:/usr/bin:/bin";
-  nix.units = by_key;
+  nix.units = choice.by_key;
   PlanState new_state;
-  new_state.mode = mode;
-  new_state.batch_count = wanted;
-  const auto costs = batch_costs(partition, costed);
+  new_state.mode = choice.mode;
+  new_state.batch_count = choice.batch_count;
   std::set<std::string> manifest_files;
   std::size_t unchanged = 0;
-  for (const auto& [name, keys] : partition) {
+  for (const auto& [name, keys] : choice.partition) {
     std::vector<const PlannedUnit*> members;
     for (const auto& key : keys) {
-      members.push_back(by_key.at(key));
+      members.push_back(choice.by_key.at(key));
       nix.batch_of_unit[key] = name;
     }
-    BatchState batch;
-    batch.units = keys;
-    const BatchManifest manifest_now = batch_manifest_of(name, members, options.toolchain);
-    batch.fingerprint = batch_fingerprint(manifest_now, input_hashes_of(members));
-    const BatchState* before = nullptr;
-    if (state) {
-      if (auto it = state->batches.find(name); it != state->batches.end()) before = &it->second;
-    }
-    // The manifest Nix saw last time, byte for byte (its costs may differ from today's estimates).
-    std::optional<std::string> kept;
-    if (before && before->fingerprint == batch.fingerprint) {
-      kept = read_if_hash(out / "batches" / (name + ".json"), before->manifest_hash);
-    }
-    std::error_code gone;
-    const bool previous_collected = before && !before->previous.empty() && !fs::exists(before->previous, gone);
-    if (kept && !previous_collected) {
-      batch.previous = before->previous;  // the same derivation as last time
-      ++unchanged;
-    } else {
-      // A changed batch reuses what it can from the newest output. So does an unchanged one whose
-      // recorded output has been garbage-collected: its derivation must change anyway.
-      batch.previous = previous_output(options.previous, name);
-    }
-    const std::string manifest = kept ? *kept : batch_manifest_text(manifest_now);
-    batch.manifest_hash = hash_string(manifest);
-    EmittedBatch emitted;
-    emitted.name = name;
-    emitted.manifest_file = fmt::format("batches/{}.json", name);
-    emitted.previous = batch.previous;
-    emitted.fingerprint = batch.fingerprint;
-    std::set<std::string> source_files, build_files;
-    std::string link_target;
-    for (const auto* m : members) {
-      // A file reached through a link inside the tree needs the link and what it points to: the
-      // batch's copy keeps links as links.
-      const auto add = [&](std::string_view n) {
-        for (int hop = 0; hop < 2 && !n.empty(); ++hop) {
-          bool fresh = false;
-          if (n.starts_with(kSourcePrefix)) fresh = add_with_parents(source_files, n.substr(kSourcePrefix.size()));
-          if (n.starts_with(kBuildPrefix)) fresh = add_with_parents(build_files, n.substr(kBuildPrefix.size()));
-          if (!fresh) break;
-          link_target = frame.frame().link_target_name(n);
-          n = link_target;
-        }
-      };
-      add(m->source_name);
-      for (const auto& h : m->headers) add(h.path);
-    }
-    emitted.source_files.assign(source_files.begin(), source_files.end());
-    emitted.build_files.assign(build_files.begin(), build_files.end());
-    if (!kept) write_file_atomically(out / emitted.manifest_file, manifest);
-    manifest_files.insert(emitted.manifest_file);
-    nix.batches.push_back(std::move(emitted));
-    new_state.batches.emplace(name, std::move(batch));
+    BatchOutcome outcome = write_batch(name, members, frame, choice, options, read.out);
+    unchanged += outcome.unchanged ? 1 : 0;
+    manifest_files.insert(outcome.emitted.manifest_file);
+    nix.batches.push_back(std::move(outcome.emitted));
+    new_state.batches.emplace(name, std::move(outcome.state));
   }
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(out / "batches", ec)) {  // batches that no longer exist
-    const auto rel = fmt::format("batches/{}", entry.path().filename().string());
-    if (!manifest_files.count(rel)) fs::remove(entry.path(), ec);
-  }
-  for (const auto& file : nix_support_files()) write_file_atomically(out / "nixcc" / file.path, file.text);
-  write_file_atomically(out / "default.nix", render_default_nix(nix));
-  write_plan_state(out, new_state);
-  metrics["phases"]["write_s"] = since(phase);
-  metrics["total_s"] = since(start);
+  remove_stale_manifests(read.out, manifest_files);
+  for (const auto& file : nix_support_files()) write_file_atomically(read.out / "nixcc" / file.path, file.text);
+  write_file_atomically(read.out / "default.nix", render_default_nix(nix));
+  write_plan_state(read.out, new_state);
+  return unchanged;
+}
 
+std::size_t derivation_count(const Project& project, const Partition& partition) {
   std::size_t derivations = partition.size() + 2;  // batches, timings, default
   for (const auto& t : project.targets) derivations += (t.kind != TargetKind::ObjectLibrary && !t.units.empty()) ? 1 : 0;
+  return derivations;
+}
+
+void print_summary(const ReadProject& read, const ScannedUnits& scanned, const PartitionChoice& choice,
+                   std::size_t unchanged) {
+  const auto& units = scanned.units;
+  const auto& stats = scanned.stats;
   std::string summary = fmt::format(
       "nixcc-plan: {} translation units in {} batches ({}; {} unchanged), {} targets, {} derivations -> {}\n",
-      units.size(), partition.size(), partition_how, unchanged, objects_only ? 0 : project.targets.size(), derivations,
-      (out / "default.nix").string());
+      units.size(), choice.partition.size(), choice.how, unchanged, read.objects_only ? 0 : read.project.targets.size(),
+      derivation_count(read.project, choice.partition), (read.out / "default.nix").string());
   summary += fmt::format("nixcc-plan: header lists: {} from timing databases, {} scanned; costs: {} measured, {} modelled\n",
                          stats.from_history, stats.scanned, stats.measured, units.size() - stats.measured);
-  if (objects_only) summary += "nixcc-plan: compile_commands.json input: builds objects only (no link targets)\n";
+  if (read.objects_only) summary += "nixcc-plan: compile_commands.json input: builds objects only (no link targets)\n";
   std::fputs(summary.c_str(), stdout);
+}
 
-  if (options.metrics) {
-    metrics["translation_units"] = units.size();
-    metrics["batches"] = partition.size();
-    metrics["derivations"] = derivations;
-    metrics["expected_seconds"] = json::object();
-    double worst = 0;
-    for (const auto& [name, seconds] : costs) {
-      metrics["expected_seconds"][name] = seconds;
-      worst = std::max(worst, seconds);
-    }
-    const double mean = total_cost / static_cast<double>(partition.size());
-    metrics["expected_total_seconds"] = total_cost;
-    metrics["slowest_over_mean"] = mean > 0 ? worst / mean : 1.0;
-    write_file_atomically(out / "metrics.json", metrics.dump(2) + "\n");
-    std::string table = fmt::format("nixcc-plan metrics (also {}):\n", (out / "metrics.json").string());
-    for (const auto& [k, v] : metrics["phases"].items()) table += fmt::format("  {:<14} {:.3f} s\n", k, v.get<double>());
-    table += fmt::format("  {:<14} {}\n  {:<14} {}\n  {:<14} {}\n", "units", units.size(), "batches", partition.size(),
-                         "derivations", derivations);
-    for (const auto& [name, seconds] : costs) table += fmt::format("  batch {:<8} {:.2f} s expected\n", name, seconds);
-    table += fmt::format("  slowest/mean   {:.3f}\n", mean > 0 ? worst / mean : 1.0);
-    std::fputs(table.c_str(), stdout);
+// metrics.json and its table on stdout: phase times, sizes, and each batch's expected seconds.
+void write_metrics(const ReadProject& read, const PartitionChoice& choice, const PhaseTimer& timer) {
+  const std::size_t unit_count = choice.costed.size();
+  const std::size_t batch_count = choice.partition.size();
+  const std::size_t derivations = derivation_count(read.project, choice.partition);
+  const auto costs = batch_costs(choice.partition, choice.costed);
+  json metrics = {{"phases", timer.phases()}, {"total_s", timer.total()}};
+  metrics["translation_units"] = unit_count;
+  metrics["batches"] = batch_count;
+  metrics["derivations"] = derivations;
+  metrics["expected_seconds"] = json::object();
+  double worst = 0;
+  for (const auto& [name, seconds] : costs) {
+    metrics["expected_seconds"][name] = seconds;
+    worst = std::max(worst, seconds);
   }
+  const double mean = choice.total_cost / static_cast<double>(batch_count);
+  metrics["expected_total_seconds"] = choice.total_cost;
+  metrics["slowest_over_mean"] = mean > 0 ? worst / mean : 1.0;
+  write_file_atomically(read.out / "metrics.json", metrics.dump(2) + "\n");
+  std::string table = fmt::format("nixcc-plan metrics (also {}):\n", (read.out / "metrics.json").string());
+  for (const auto& [k, v] : metrics["phases"].items()) table += fmt::format("  {:<14} {:.3f} s\n", k, v.get<double>());
+  table += fmt::format("  {:<14} {}\n  {:<14} {}\n  {:<14} {}\n", "units", unit_count, "batches", batch_count,
+                       "derivations", derivations);
+  for (const auto& [name, seconds] : costs) table += fmt::format("  batch {:<8} {:.2f} s expected\n", name, seconds);
+  table += fmt::format("  slowest/mean   {:.3f}\n", mean > 0 ? worst / mean : 1.0);
+  std::fputs(table.c_str(), stdout);
+}
+
+}  // namespace
+
+void run_plan(PlanOptions options) {
+  PhaseTimer timer;
+  const ReadProject read = read_project(options);
+  timer.end("read_s");
+  const PlanFrame frame(read.project, read.out / ".root");
+  const ScannedUnits scanned = scan_units(read, frame, options.jobs);
+  timer.end("scan_s");
+  const PartitionChoice choice = choose_partition(scanned.units, options, read.out);
+  timer.end("partition_s");
+  const std::size_t unchanged = write_plan(read, frame, choice, options);
+  timer.end("write_s");
+  print_summary(read, scanned, choice, unchanged);
+  if (options.metrics) write_metrics(read, choice, timer);
 }
 
 }  // namespace nixcc::plan

@@ -10,6 +10,7 @@ namespace nixcc::plan {
 
 struct PlanOptions {
   std::filesystem::path build_dir;          // a CMake build directory (File API)
+  bool configure = true;                    // run cmake there when its File API reply is missing or stale
   std::filesystem::path compile_commands;   // or a compile_commands.json
   std::filesystem::path source_dir;         // with compile_commands: the project's root (default: inferred)
   std::filesystem::path out;                // the plan directory

@@ -80,8 +80,9 @@ pid_t spawn_child(const fs::path& exe, const std::vector<std::string>& args, con
     return bp::child(bp::exe = exe.string(), bp::args = args, bp::start_dir = start_dir.string(),
                      prepare, redirects..., ec);
   };
-  bp::child child = stdio.out.empty() ? launch() : launch(bp::std_out > stdio.out.string(),
-                                                          bp::std_err > stdio.err.string());
+  bp::child child = stdio.out.empty()   ? launch()
+                    : stdio.err.empty() ? launch((bp::std_out & bp::std_err) > stdio.out.string())
+                                        : launch(bp::std_out > stdio.out.string(), bp::std_err > stdio.err.string());
   if (ec) throw std::runtime_error(fmt::format("{}: cannot run: {}", exe.string(), ec.message()));
   const pid_t pid = child.id();
   if (own_group) ::setpgid(pid, pid);  // also here, so a signal sent right after spawning finds the group

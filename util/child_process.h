@@ -22,7 +22,8 @@ struct ChildUsage {
 /// The executable `name` resolves to: itself when it contains '/', else the first match on PATH.
 std::optional<std::filesystem::path> find_executable(const std::string& name);
 
-/// Where the child's output goes; an empty path inherits nixcc's own stream.
+/// Where the child's output goes. Both empty: nixcc's own streams. Only `out` given: both streams
+/// into that one file, interleaved as the child wrote them.
 struct ChildStdio {
   std::filesystem::path out;
   std::filesystem::path err;

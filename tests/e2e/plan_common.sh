@@ -3,7 +3,7 @@
 # after lib.sh, never run on its own. Needs cmake, ninja, nix-build/nix-instantiate, jq and sqlite3.
 #
 #   plan_copy_demo DEST                  a fresh copy of examples/demo at DEST (never touch the repo's)
-#   plan_configure SRC BUILD [ARGS...]   File API query, then cmake -G Ninja (one configure is enough)
+#   plan_configure SRC BUILD [ARGS...]   File API query, then cmake -G Ninja (so nixcc-plan need not re-run it)
 #   plan_run PLAN BUILD [ARGS...]        nixcc-plan BUILD -o PLAN ARGS; output in $PLAN_LOG
 #   plan_nixbuild PLAN RESULT [ARGS...]  nix-build (host options); log in $NIX_LOG, built count in $NIX_BUILT
 #   plan_dry_run_count PLAN              how many derivations `nix-build --dry-run` would build
@@ -41,6 +41,7 @@ plan_write_query() {
   : >"$dir/codemodel-v2"
   : >"$dir/cache-v2"
   : >"$dir/toolchains-v1"
+  : >"$dir/cmakeFiles-v1"
 }
 
 plan_configure() {

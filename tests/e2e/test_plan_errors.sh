@@ -26,18 +26,36 @@ expect_message "$log" "$missing"
 [ ! -e "$missing" ] || fail "nixcc-plan created the missing build directory $missing"
 [ ! -e "$SCRATCH/p1" ] || fail "a failed plan left a plan directory behind"
 
-# 2. Configured without nixcc-plan's File API query: exit 2, the message says to re-run cmake on that
-#    build directory, and the query files are now there; re-running cmake makes the plan work.
+# 2. A fresh build directory configured with plain cmake, no File API query. With --no-configure:
+#    exit 2, one line naming the cmake command to run, the query files written, cmake not run. Without
+#    it, nixcc-plan writes the query, runs cmake there itself and plans; the next plan runs nothing.
 cmake -S "$src" -B "$build" -G Ninja "-DCMAKE_CXX_FLAGS=-DNIXCC_E2E_SALT=$PLAN_SALT" >"$SCRATCH/cmake.log" 2>&1 ||
   { cat "$SCRATCH/cmake.log"; fail "configure failed"; }
-plan_expect_exit 2 "$log" nixcc-plan "$build" -o "$SCRATCH/p2"
+[ ! -e "$build/.cmake" ] || fail "a plain configure should leave no File API files"
+plan_expect_exit 2 "$log" nixcc-plan "$build" -o "$SCRATCH/p2" --no-configure
 one_line "$log"
-expect_message "$log" "cmake '$build'" "File API"
-for q in codemodel-v2 cache-v2 toolchains-v1; do
+expect_message "$log" "$build: no CMake File API reply" "now re-run: cmake $build"
+for q in codemodel-v2 cache-v2 toolchains-v1 cmakeFiles-v1; do
   [ -f "$build/.cmake/api/v1/query/client-nixcc/$q" ] || fail "nixcc-plan did not write the File API query $q"
 done
-cmake -S "$src" -B "$build" >"$SCRATCH/cmake.log" 2>&1 || { cat "$SCRATCH/cmake.log"; fail "re-configure failed"; }
+[ ! -e "$build/.cmake/api/v1/reply" ] || fail "--no-configure ran cmake"
+[ ! -e "$SCRATCH/p2" ] || fail "a plan refused for want of a reply left a plan directory behind"
+rm -rf "$build/.cmake"  # as fresh as plain cmake left it
 plan_run "$SCRATCH/p2" "$build" --batches 3
+expect_message "$PLAN_LOG" "$build: no CMake File API reply to nixcc-plan's query; ran " "7 translation units in 3 batches"
+[ -n "$(ls "$build/.cmake/api/v1/reply/")" ] || fail "nixcc-plan's cmake run wrote no File API reply"
+plan_run "$SCRATCH/p2" "$build" --batches 3
+if grep -q "; ran " "$PLAN_LOG"; then cat "$PLAN_LOG" >&2; fail "a current reply should not make nixcc-plan run cmake"; fi
+
+#    A nixcc-plan with no nixcc beside it or on PATH: host mode needs one and says so; nixpkgs mode
+#    builds its own and plans.
+mkdir -p "$SCRATCH/lone"
+cp "$NIXCC_BIN_DIR/nixcc-plan" "$SCRATCH/lone/"
+lone_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$NIXCC_BIN_DIR" | paste -sd:)
+PATH=$lone_path plan_expect_exit 1 "$log" "$SCRATCH/lone/nixcc-plan" "$build" -o "$SCRATCH/p2-lone"
+one_line "$log"
+expect_message "$log" "cannot find the nixcc binary; pass --nixcc PATH"
+PATH=$lone_path plan_expect_exit 0 "$log" "$SCRATCH/lone/nixcc-plan" "$build" -o "$SCRATCH/p2-lone" --toolchain nixpkgs
 
 # 3. Malformed compile_commands.json: exit 1, naming the file.
 printf '[{"directory": "/tmp", "command": "c++ -c a.cpp"' >"$SCRATCH/compile_commands.json"
@@ -124,7 +142,48 @@ plan_expect_exit 0 "$log" nixcc-plan "$build" -o "$SCRATCH/p7"
 expect_message "$log" "carried forward from the previous plan; 2 unchanged"
 [ "$(jq -r .version "$SCRATCH/p7/nixcc-plan-state.json")" = 2 ] || fail "the re-plan should write a version-2 state"
 
-# 8. A source produced by a build step (not by configure) that has not been built yet: named, with its target.
+# 8. CMakeLists.txt edited since the last configure: the reply is stale. --no-configure refuses (exit
+#    2, naming the newer file); without it nixcc-plan re-runs cmake and plans the new target. A
+#    CMakeLists.txt cmake rejects: cmake's own output, then one line naming the failed cmake command.
+printf 'int extra() { return 2; }\n' >"$src/extra.cpp"
+printf 'add_library(extra STATIC extra.cpp)\n' >>"$src/CMakeLists.txt"
+plan_expect_exit 2 "$log" nixcc-plan "$build" -o "$SCRATCH/p8" --no-configure
+one_line "$log"
+expect_message "$log" "the File API reply is older than $src/CMakeLists.txt" "now re-run: cmake $build"
+plan_run "$SCRATCH/p8" "$build"
+expect_message "$PLAN_LOG" "the File API reply is older than $src/CMakeLists.txt; ran " "8 translation units"
+cp "$src/CMakeLists.txt" "$SCRATCH/CMakeLists.txt.good"
+printf 'message(FATAL_ERROR "nixcc e2e: broken on purpose")\n' >>"$src/CMakeLists.txt"
+before=$(plan_sum "$SCRATCH/p8")
+plan_expect_exit 1 "$log" nixcc-plan "$build" -o "$SCRATCH/p8"
+expect_message "$log" "nixcc e2e: broken on purpose" "failed with exit status 1 (its output is above)"
+tail -n 1 "$log" | grep -q "^nixcc-plan: $build: " || { cat "$log" >&2; fail "the last line should be nixcc-plan's, naming $build"; }
+[ "$(plan_sum "$SCRATCH/p8")" = "$before" ] || fail "a failed configure changed the earlier plan"
+cp "$SCRATCH/CMakeLists.txt.good" "$src/CMakeLists.txt"
+
+# 9. A folder that is not a CMake build directory (no CMakeCache.txt, no compile_commands.json): one
+#    line saying so, exit 1, with or without --no-configure, and nothing written into it.
+plain="$SCRATCH/plain"
+mkdir -p "$plain/sub"
+printf 'notes\n' >"$plain/README"
+listing() { (cd "$1" && find . -printf '%p %s %T@\n' | LC_ALL=C sort); }
+before=$(listing "$plain")
+for flags in --metrics --no-configure; do
+  plan_expect_exit 1 "$log" nixcc-plan "$plain" -o "$SCRATCH/p9" "$flags"
+  one_line "$log"
+  expect_message "$log" "$plain: not a CMake build directory (no CMakeCache.txt) and no compile_commands.json in it"
+done
+[ "$(listing "$plain")" = "$before" ] || fail "nixcc-plan wrote into a folder that is not a build directory"
+[ ! -e "$plain/.cmake" ] || fail "nixcc-plan created $plain/.cmake"
+[ ! -e "$SCRATCH/p9" ] || fail "a refused plan left a plan directory behind"
+#    ... and one holding a compile_commands.json is pointed at --compile-commands.
+printf '[]\n' >"$plain/compile_commands.json"
+plan_expect_exit 1 "$log" nixcc-plan "$plain" -o "$SCRATCH/p9"
+one_line "$log"
+expect_message "$log" "not a CMake build directory (no CMakeCache.txt); to plan its compile_commands.json: nixcc-plan --compile-commands $plain/compile_commands.json"
+[ ! -e "$plain/.cmake" ] || fail "nixcc-plan created $plain/.cmake"
+
+# 10. A source produced by a build step (not by configure) that has not been built yet: named, with its target.
 mkdir -p "$src/gen"
 cat >"$src/gen/CMakeLists.txt" <<'EOF'
 add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/made.cpp
@@ -133,7 +192,7 @@ add_library(made STATIC ${CMAKE_CURRENT_BINARY_DIR}/made.cpp)
 EOF
 printf 'add_subdirectory(gen)\n' >>"$src/CMakeLists.txt"
 cmake -S "$src" -B "$build" >"$SCRATCH/cmake.log" 2>&1 || { cat "$SCRATCH/cmake.log"; fail "configure with a generated source failed"; }
-plan_expect_exit 1 "$log" nixcc-plan "$build" -o "$SCRATCH/p8"
+plan_expect_exit 1 "$log" nixcc-plan "$build" -o "$SCRATCH/p10"
 one_line "$log"
 expect_message "$log" "$build/gen/made.cpp" "made"
 

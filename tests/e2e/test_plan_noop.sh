@@ -49,12 +49,14 @@ plan_nixbuild "$plan" "$result"
 plan_drvs "$plan" >"$SCRATCH/drvs.third"
 diff -u "$SCRATCH/drvs.before" "$SCRATCH/drvs.third" || fail "a third plan of unchanged sources changed derivations"
 
-# Files no translation unit reads: a new file in the source tree, a comment in a CMakeLists.txt (cmake
-# not re-run), a stray file in the build tree. No batch reads them, so no derivation moves.
+# Files no translation unit reads: a new file in the source tree, a comment in a CMakeLists.txt (which
+# makes the File API reply stale, so nixcc-plan re-runs cmake), a stray file in the build tree. No
+# batch reads them, so no derivation moves.
 printf 'notes\n' >"$src/NOTES.txt"
 printf '# a comment\n' >>"$src/apps/stats/CMakeLists.txt"
 printf 'stray\n' >"$build/generated/demo/stray.h"
 plan_run "$plan" "$build" --previous "$result" --timings "$result/timings.sqlite"
+grep -q "older than $src/apps/stats/CMakeLists.txt; ran " "$PLAN_LOG" || { cat "$PLAN_LOG"; fail "nixcc-plan should re-run cmake after a CMakeLists.txt edit"; }
 plan_drvs "$plan" >"$SCRATCH/drvs.unrelated"
 diff -u "$SCRATCH/drvs.before" "$SCRATCH/drvs.unrelated" || fail "files no unit reads changed derivations"
 
