@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   if (args.size() >= 2 && !args[1].empty() && args[1][0] != '-' && !is_command(args[1])) {
     if (const auto meant = command_meant_by(args)) {
       std::fputs(fmt::format("nixcc: '{}' is not a nixcc command; did you mean '{}'? (to run a compiler named {}, give "
-                             "its path)\nRun 'nixcc --help' for usage.\n",
+                             "its path)\n",
                              args[1], *meant, args[1])
                      .c_str(),
                  stderr);

@@ -18,7 +18,7 @@ int run_command_line(CLI::App& app, const std::string& program, const std::vecto
   } catch (const CLI::RuntimeError& e) {
     return e.get_exit_code();  // a callback's own status, already reported
   } catch (const CLI::ParseError& e) {
-    std::fputs(fmt::format("{}: {}\nRun '{} --help' for usage.\n", program, e.what(), program).c_str(), stderr);
+    std::fputs(fmt::format("{}: {} (see '{} --help')\n", program, e.what(), program).c_str(), stderr);
     return kUsageExit;
   } catch (const std::exception& e) {
     std::fputs(fmt::format("{}: {}\n", program, e.what()).c_str(), stderr);

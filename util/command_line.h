@@ -1,7 +1,7 @@
 #pragma once
 // How nixcc and nixcc-plan parse their command lines and end on an error, so that both behave as
 // users of GNU tools expect: `--help` and `--version` print and exit 0, a usage error is one line
-// "PROGRAM: what is wrong" plus a hint and exit 2, and any other failure is one line and exit 1.
+// "PROGRAM: what is wrong (see 'PROGRAM --help')" and exit 2, and any other failure is one line and exit 1.
 
 #include <string>
 #include <vector>
