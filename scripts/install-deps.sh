@@ -9,7 +9,10 @@ packages=(
   libboost-filesystem-dev libboost-dev
   libxxhash-dev libsqlite3-dev sqlite3 libfmt-dev
   nlohmann-json3-dev libcli11-dev catch2
-  nix-bin
+  # nix-setup-systemd is Debian's multi-user Nix: the nixbld group and its build users, the nix-users
+  # group, and the nix-daemon socket and service (systemd starts the daemon on first use; without
+  # systemd, root starts `nix-daemon`). The tests start private daemons of their own.
+  nix-bin nix-setup-systemd
   python3 time jq dpkg-dev
   chromium
 )
