@@ -284,8 +284,8 @@ class BatchRun {
       record.headers = std::move(inputs.headers);
       record.reused = true;
       record.start_offset_s = std::chrono::duration<double>(start - batch_start_).count();
-      record.original_wall_s = prev.original_wall_s.value_or(prev.wall_s);
-      record.original_cpu_s = prev.original_cpu_s.value_or(prev.user_s + prev.sys_s);
+      record.original_wall_s = prev.compile_wall_s();
+      record.original_cpu_s = prev.compile_cpu_s();
       records.push_back(std::move(record));
       ++reused_;
       progress(fmt::format("{} reused", job->unit->source));

@@ -338,9 +338,13 @@ void estimate_costs(std::vector<PlannedUnit>& units, const Project& project, con
                     InputStats& stats) {
   std::unordered_map<std::string, double> measured;  // by source plan name; later samples win
   for (auto* db : history) {
-    for (const auto& s : db->cost_samples()) {
-      const std::string name = s.kind == "batch" ? s.source : plan_name(project, absolute_from(s.base_dir, s.source));
-      if (!name.empty()) measured[name] = s.wall_s;
+    std::unordered_map<std::string, std::string> base_dir;  // by build id
+    for (const auto& b : db->builds()) base_dir[b.id] = b.base_dir;
+    for (const auto& c : db->compiles(std::nullopt)) {
+      if (c.exit_status != 0) continue;
+      const std::string name =
+          c.build_kind == "batch" ? c.source : plan_name(project, absolute_from(base_dir[c.build_id], c.source));
+      if (!name.empty()) measured[name] = c.compile_wall_s();
     }
   }
   for (auto& u : units) {

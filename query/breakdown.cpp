@@ -29,7 +29,7 @@ const char* to_string(GroupBy by) {
 
 namespace {
 
-std::string group_key(const CompileRow& row, GroupBy by) {
+std::string group_key(const CompileRecord& row, GroupBy by) {
   switch (by) {
     case GroupBy::Target: return target_of(row.object);
     case GroupBy::Batch: return row.build_name.empty() ? row.build_id : row.build_name;
@@ -56,8 +56,8 @@ std::vector<Group> breakdown(TimingDb& db, const BuildSelection& builds, GroupBy
     auto& g = by_key[key];
     g.key = key;
     ++g.compiles;
-    g.wall_s += row.compile_wall_s;
-    g.cpu_s += row.compile_cpu_s;
+    g.wall_s += row.compile_wall_s();
+    g.cpu_s += row.compile_cpu_s();
   }
   for (auto& [key, g] : by_key) groups.push_back(std::move(g));
   std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {

@@ -126,7 +126,7 @@ std::string html_escape(std::string_view text) {
 
 std::string render_html_report(TimingDb& db, const ReportInput& input) {
   const auto& sel = input.build.selection;
-  const auto rows = input.build.empty ? std::vector<CompileRow>{} : db.compiles(sel);
+  const auto rows = input.build.empty ? std::vector<CompileRecord>{} : db.compiles(sel);
   const Totals totals = input.build.empty ? Totals{} : db.totals(sel);
   const Timeline timeline = make_timeline(rows);
 
@@ -148,18 +148,18 @@ std::string render_html_report(TimingDb& db, const ReportInput& input) {
   out += "</div>\n<h2>Timeline</h2>\n<p class=\"sub\">One row per worker slot; blue compiled, grey reused, red failed. Hover for names.</p>\n";
   out += timeline_svg(timeline);
 
-  std::vector<const CompileRow*> slowest;
+  std::vector<const CompileRecord*> slowest;
   for (const auto& r : rows) slowest.push_back(&r);
-  std::sort(slowest.begin(), slowest.end(), [](const CompileRow* a, const CompileRow* b) { return a->compile_wall_s > b->compile_wall_s; });
+  std::sort(slowest.begin(), slowest.end(), [](const CompileRecord* a, const CompileRecord* b) { return a->compile_wall_s() > b->compile_wall_s(); });
   if (slowest.size() > static_cast<std::size_t>(input.top)) slowest.resize(static_cast<std::size_t>(input.top));
   double total_compile = 0;
-  for (const auto& r : rows) total_compile += r.compile_wall_s;
+  for (const auto& r : rows) total_compile += r.compile_wall_s();
   std::vector<std::vector<std::string>> slow_rows;
   for (const auto* r : slowest) {
     slow_rows.push_back({html_escape(r->source) + (r->reused ? " <span class=\"sub\">(reused)</span>" : ""),
-                         format_seconds(r->compile_wall_s), format_seconds(r->compile_cpu_s),
+                         format_seconds(r->compile_wall_s()), format_seconds(r->compile_cpu_s()),
                          r->reused ? std::string("-") : format_kib(r->max_rss_kb),
-                         share_bar(r->compile_wall_s, slowest.empty() ? 0 : slowest.front()->compile_wall_s)});
+                         share_bar(r->compile_wall_s(), slowest.empty() ? 0 : slowest.front()->compile_wall_s())});
   }
   out += fmt::format("<h2>Slowest translation units</h2>\n{}",
                      table({"source", "wall s", "cpu s", "peak RSS", ""}, slow_rows, {false, true, true, true, false}));

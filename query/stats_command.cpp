@@ -40,16 +40,16 @@ std::string local_time(double unix_seconds) {
   return text;
 }
 
-nlohmann::json compile_json(const CompileRow& row) {
+nlohmann::json compile_json(const CompileRecord& row) {
   return {{"source", row.source},     {"object", row.object},           {"build", row.build_id},
-          {"wall_s", row.wall_s},     {"cpu_s", row.cpu_s},             {"max_rss_kb", row.max_rss_kb},
+          {"wall_s", row.wall_s},     {"cpu_s", row.cpu_s()},             {"max_rss_kb", row.max_rss_kb},
           {"exit_status", row.exit_status}, {"input_hash", row.input_hash}, {"reused", row.reused}};
 }
 
-Table compile_table(const std::vector<CompileRow>& rows) {
+Table compile_table(const std::vector<CompileRecord>& rows) {
   Table table{{"wall s", "cpu s", "peak RSS", "exit", "source"}, {}, {true, true, true, true, false}};
   for (const auto& row : rows) {
-    table.rows.push_back({format_seconds(row.wall_s), format_seconds(row.cpu_s), format_kib(row.max_rss_kb),
+    table.rows.push_back({format_seconds(row.wall_s), format_seconds(row.cpu_s()), format_kib(row.max_rss_kb),
                           std::to_string(row.exit_status), row.source + (row.reused ? " (reused)" : "")});
   }
   return table;
@@ -59,7 +59,7 @@ void print_breakdown(TimingDb& db, const ChosenBuild& chosen, const StatsOptions
   const GroupBy by = *options.by;
   const auto groups = chosen.empty ? std::vector<Group>{} : breakdown(db, chosen.selection, by, options.top, options.system_headers);
   double total = 0;
-  for (const auto& row : chosen.empty ? std::vector<CompileRow>{} : db.compiles(chosen.selection)) total += row.compile_wall_s;
+  for (const auto& row : chosen.empty ? std::vector<CompileRecord>{} : db.compiles(chosen.selection)) total += row.compile_wall_s();
   if (options.format == OutputFormat::Json) {
     nlohmann::json out = {{"format", "nixcc-stats-by"}, {"version", 1}, {"by", to_string(by)},
                           {"build", chosen.empty ? nlohmann::json(nullptr) : nlohmann::json(chosen.label)},
@@ -98,8 +98,8 @@ void run_stats(const StatsOptions& options) {
   const auto& selection = chosen.selection;
   const bool empty = chosen.empty;
   const Totals totals = empty ? Totals{} : db->totals(selection);
-  const auto by_wall = empty ? std::vector<CompileRow>{} : db->slowest(selection, SlowestBy::Wall, options.top);
-  const auto by_cpu = empty ? std::vector<CompileRow>{} : db->slowest(selection, SlowestBy::Cpu, options.top);
+  const auto by_wall = empty ? std::vector<CompileRecord>{} : db->slowest(selection, SlowestBy::Wall, options.top);
+  const auto by_cpu = empty ? std::vector<CompileRecord>{} : db->slowest(selection, SlowestBy::Cpu, options.top);
 
   if (options.format == OutputFormat::Json) {
     nlohmann::json out = {
@@ -125,11 +125,11 @@ void run_stats(const StatsOptions& options) {
   }
   if (options.format == OutputFormat::Csv) {
     Table table{{"list", "rank", "source", "object", "build", "wall_s", "cpu_s", "max_rss_kb", "exit_status"}, {}, {}};
-    auto add = [&](const char* list, const std::vector<CompileRow>& rows) {
+    auto add = [&](const char* list, const std::vector<CompileRecord>& rows) {
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
         table.rows.push_back({list, std::to_string(i + 1), r.source, r.object, r.build_id,
-                              fmt::format("{:.6f}", r.wall_s), fmt::format("{:.6f}", r.cpu_s),
+                              fmt::format("{:.6f}", r.wall_s), fmt::format("{:.6f}", r.cpu_s()),
                               std::to_string(r.max_rss_kb), std::to_string(r.exit_status)});
       }
     };

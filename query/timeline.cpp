@@ -5,7 +5,7 @@
 
 namespace nixcc {
 
-Timeline make_timeline(const std::vector<CompileRow>& rows) {
+Timeline make_timeline(const std::vector<CompileRecord>& rows) {
   Timeline t;
   if (rows.empty()) return t;
   t.origin = rows.front().started_at;
@@ -26,10 +26,10 @@ Timeline make_timeline(const std::vector<CompileRow>& rows) {
       n = std::max(n, *r.worker + 1);
     }
   }
-  std::vector<const CompileRow*> ordered;
+  std::vector<const CompileRecord*> ordered;
   for (const auto& r : rows) ordered.push_back(&r);
   std::stable_sort(ordered.begin(), ordered.end(),
-                   [](const CompileRow* a, const CompileRow* b) { return a->started_at < b->started_at; });
+                   [](const CompileRecord* a, const CompileRecord* b) { return a->started_at < b->started_at; });
   for (const auto* r : ordered) {
     const int group = group_of[r->build_name.empty() ? r->build_id : r->build_name];
     const double start = r->started_at - t.origin;

@@ -9,7 +9,7 @@
 namespace nixcc {
 
 struct TimelineSlice {
-  const CompileRow* row;
+  const CompileRecord* row;
   int group;   // index into Timeline::groups
   int track;   // worker slot within the group
   double start_s;  // since the earliest compile
@@ -26,6 +26,6 @@ struct Timeline {
 
 /// Batch compiles keep their worker slot; reused objects and launcher compiles (which have no slot)
 /// are packed onto the first track free at their start, after the workers.
-Timeline make_timeline(const std::vector<CompileRow>& rows);
+Timeline make_timeline(const std::vector<CompileRecord>& rows);
 
 }  // namespace nixcc

@@ -8,21 +8,21 @@ namespace nixcc {
 namespace {
 
 // The latest row of each object.
-std::map<std::string, CompileRow> latest_by_object(TimingDb& db, const BuildSelection& builds, Side& side) {
-  std::map<std::string, CompileRow> out;
+std::map<std::string, CompileRecord> latest_by_object(TimingDb& db, const BuildSelection& builds, Side& side) {
+  std::map<std::string, CompileRecord> out;
   for (auto& row : db.compiles(builds)) {
     auto key = row.object;
     out.insert_or_assign(std::move(key), std::move(row));
   }
   for (const auto& [key, row] : out) {
     ++side.compiles;
-    side.wall_s += row.compile_wall_s;
-    side.cpu_s += row.compile_cpu_s;
+    side.wall_s += row.compile_wall_s();
+    side.cpu_s += row.compile_cpu_s();
   }
   return out;
 }
 
-InputChange compare_inputs(TimingDb& old_db, const CompileRow& before, TimingDb& new_db, const CompileRow& after) {
+InputChange compare_inputs(TimingDb& old_db, const CompileRecord& before, TimingDb& new_db, const CompileRecord& after) {
   InputChange change{after.source, after.object, before.args_hash != after.args_hash, {}, {}, {}};
   std::map<std::string, std::string> old_headers;
   for (auto& h : old_db.headers_of(before.id)) old_headers[h.path] = h.hash;
@@ -54,9 +54,9 @@ TimingDiff diff_timings(TimingDb& old_db, const BuildSelection& old_builds, Timi
     }
     const auto& old_row = it->second;
     if (old_row.input_hash != row.input_hash) diff.changed.push_back(compare_inputs(old_db, old_row, new_db, row));
-    const double delta = row.compile_wall_s - old_row.compile_wall_s;
-    if (std::abs(delta) >= thresholds.min_seconds && std::abs(delta) >= thresholds.min_ratio * old_row.compile_wall_s) {
-      (delta > 0 ? diff.slower : diff.faster).push_back({row.source, old_row.compile_wall_s, row.compile_wall_s});
+    const double delta = row.compile_wall_s() - old_row.compile_wall_s();
+    if (std::abs(delta) >= thresholds.min_seconds && std::abs(delta) >= thresholds.min_ratio * old_row.compile_wall_s()) {
+      (delta > 0 ? diff.slower : diff.faster).push_back({row.source, old_row.compile_wall_s(), row.compile_wall_s()});
     }
   }
   for (const auto& [object, row] : before) {

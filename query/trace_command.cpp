@@ -44,7 +44,7 @@ nlohmann::json trace_json(const Timeline& t) {
                         {"object", r.object},
                         {"build", r.build_id},
                         {"input_hash", r.input_hash},
-                        {"cpu_s", r.cpu_s},
+                        {"cpu_s", r.cpu_s()},
                         {"max_rss_kb", r.max_rss_kb},
                         {"exit_status", r.exit_status},
                         {"reused", r.reused}}}});
@@ -65,7 +65,7 @@ void add_trace_command(CLI::App& app) {
     if (options->dbs.empty()) options->dbs.push_back(default_db_path().string());
     auto db = open_for_query(options->dbs);
     const auto chosen = choose_build(*db, options->build, describe(options->dbs));
-    const auto rows = chosen.empty ? std::vector<CompileRow>{} : db->compiles(chosen.selection);
+    const auto rows = chosen.empty ? std::vector<CompileRecord>{} : db->compiles(chosen.selection);
     const Timeline timeline = make_timeline(rows);
     const std::string text = trace_json(timeline).dump() + "\n";
     if (options->out.empty()) {

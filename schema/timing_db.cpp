@@ -56,19 +56,48 @@ sqlite::Connection in_memory_copy(sqlite::Connection& source) {
   return copy;
 }
 
-CompileRow read_compile_row(const sqlite::Statement& stmt) {
-  CompileRow row;
+// Every column of a compiles row with its build's name and kind, in the order read_compile() reads them.
+constexpr const char* kCompileSelect =
+    "SELECT c.id, c.build_id, c.source, c.object, c.directory, c.language, c.compiler, c.compiler_id, "
+    "c.started_at, c.wall_s, c.user_s, c.sys_s, c.max_rss_kb, c.exit_status, c.args_hash, c.input_hash, "
+    "c.worker, c.start_offset_s, c.reused, c.original_wall_s, c.original_cpu_s, b.name, b.kind "
+    "FROM compiles c JOIN builds b ON b.id = c.build_id ";
+
+std::optional<double> optional_double(const sqlite::Statement& stmt, int index) {
+  if (stmt.column_is_null(index)) return std::nullopt;
+  return stmt.column_double(index);
+}
+
+std::optional<int> optional_int(const sqlite::Statement& stmt, int index) {
+  if (stmt.column_is_null(index)) return std::nullopt;
+  return static_cast<int>(stmt.column_int(index));
+}
+
+CompileRecord read_compile(const sqlite::Statement& stmt) {
+  CompileRecord row;
   row.id = stmt.column_int(0);
   row.build_id = stmt.column_text(1);
   row.source = stmt.column_text(2);
   row.object = stmt.column_text(3);
-  row.started_at = stmt.column_double(4);
-  row.wall_s = stmt.column_double(5);
-  row.cpu_s = stmt.column_double(6);
-  row.max_rss_kb = stmt.column_int(7);
-  row.exit_status = static_cast<int>(stmt.column_int(8));
-  row.input_hash = stmt.column_text(9);
-  row.reused = stmt.column_int(10) != 0;
+  row.directory = stmt.column_text(4);
+  row.language = stmt.column_text(5);
+  row.compiler = stmt.column_text(6);
+  row.compiler_id = stmt.column_text(7);
+  row.started_at = stmt.column_double(8);
+  row.wall_s = stmt.column_double(9);
+  row.user_s = stmt.column_double(10);
+  row.sys_s = stmt.column_double(11);
+  row.max_rss_kb = stmt.column_int(12);
+  row.exit_status = static_cast<int>(stmt.column_int(13));
+  row.args_hash = stmt.column_text(14);
+  row.input_hash = stmt.column_text(15);
+  row.worker = optional_int(stmt, 16);
+  row.start_offset_s = optional_double(stmt, 17);
+  row.reused = stmt.column_int(18) != 0;
+  row.original_wall_s = optional_double(stmt, 19);
+  row.original_cpu_s = optional_double(stmt, 20);
+  row.build_name = stmt.column_text(21);
+  row.build_kind = stmt.column_text(22);
   return row;
 }
 
@@ -228,17 +257,14 @@ Totals TimingDb::totals(const BuildSelection& builds) {
           stmt.column_double(3), stmt.column_double(4), stmt.column_int(5), stmt.column_int(6)};
 }
 
-std::vector<CompileRow> TimingDb::slowest(const BuildSelection& builds, SlowestBy by, int limit) {
-  const char* order = by == SlowestBy::Wall ? "wall_s" : "user_s + sys_s";
-  auto stmt = conn_.prepare(fmt::format(
-      "SELECT id, build_id, source, object, started_at, wall_s, user_s + sys_s, max_rss_kb, exit_status, input_hash, "
-      "reused "
-      "FROM compiles WHERE ?1 IS NULL OR build_id = ?1 ORDER BY {} DESC, id LIMIT ?2",
-      order));
+std::vector<CompileRecord> TimingDb::slowest(const BuildSelection& builds, SlowestBy by, int limit) {
+  const char* order = by == SlowestBy::Wall ? "c.wall_s" : "c.user_s + c.sys_s";
+  auto stmt = conn_.prepare(fmt::format("{} WHERE ?1 IS NULL OR c.build_id = ?1 ORDER BY {} DESC, c.id LIMIT ?2",
+                                        kCompileSelect, order));
   bind_selection(stmt, 1, builds);
   stmt.bind(2, limit);
-  std::vector<CompileRow> rows;
-  while (stmt.step()) rows.push_back(read_compile_row(stmt));
+  std::vector<CompileRecord> rows;
+  while (stmt.step()) rows.push_back(read_compile(stmt));
   return rows;
 }
 
@@ -250,26 +276,12 @@ std::vector<HeaderRecord> TimingDb::headers_of(std::int64_t compile_id) {
   return rows;
 }
 
-std::vector<CompileRow> TimingDb::compiles(const BuildSelection& builds) {
+std::vector<CompileRecord> TimingDb::compiles(const BuildSelection& builds) {
   auto stmt = conn_.prepare(
-      "SELECT c.id, c.build_id, c.source, c.object, c.started_at, c.wall_s, c.user_s + c.sys_s, c.max_rss_kb, "
-      "c.exit_status, c.input_hash, c.reused, c.args_hash, b.name, b.kind, c.worker, c.start_offset_s, "
-      "coalesce(c.original_wall_s, c.wall_s), coalesce(c.original_cpu_s, c.user_s + c.sys_s) "
-      "FROM compiles c JOIN builds b ON b.id = c.build_id WHERE ?1 IS NULL OR c.build_id = ?1 "
-      "ORDER BY c.started_at, c.id");
+      fmt::format("{} WHERE ?1 IS NULL OR c.build_id = ?1 ORDER BY c.started_at, c.id", kCompileSelect));
   bind_selection(stmt, 1, builds);
-  std::vector<CompileRow> rows;
-  while (stmt.step()) {
-    CompileRow row = read_compile_row(stmt);
-    row.args_hash = stmt.column_text(11);
-    row.build_name = stmt.column_text(12);
-    row.build_kind = stmt.column_text(13);
-    if (!stmt.column_is_null(14)) row.worker = static_cast<int>(stmt.column_int(14));
-    if (!stmt.column_is_null(15)) row.start_offset_s = stmt.column_double(15);
-    row.compile_wall_s = stmt.column_double(16);
-    row.compile_cpu_s = stmt.column_double(17);
-    rows.push_back(std::move(row));
-  }
+  std::vector<CompileRecord> rows;
+  while (stmt.step()) rows.push_back(read_compile(stmt));
   return rows;
 }
 
@@ -290,45 +302,15 @@ std::vector<HeaderCost> TimingDb::header_costs(const BuildSelection& builds, int
 
 std::vector<CompileRecord> TimingDb::successful_compiles() {
   auto stmt = conn_.prepare(
-      "SELECT id, source, object, directory, language, compiler, compiler_id, started_at, wall_s, user_s, sys_s, "
-      "max_rss_kb, args_hash, input_hash, coalesce(original_wall_s, wall_s), "
-      "coalesce(original_cpu_s, user_s + sys_s) "
-      "FROM compiles WHERE exit_status = 0 AND input_hash != '' ORDER BY id");
+      fmt::format("{} WHERE c.exit_status = 0 AND c.input_hash != '' ORDER BY c.id", kCompileSelect));
   auto headers = conn_.prepare("SELECT path, hash FROM headers WHERE compile_id = ?1 ORDER BY path");
   std::vector<CompileRecord> rows;
   while (stmt.step()) {
-    CompileRecord row;
-    row.source = stmt.column_text(1);
-    row.object = stmt.column_text(2);
-    row.directory = stmt.column_text(3);
-    row.language = stmt.column_text(4);
-    row.compiler = stmt.column_text(5);
-    row.compiler_id = stmt.column_text(6);
-    row.started_at = stmt.column_double(7);
-    row.wall_s = stmt.column_double(8);
-    row.user_s = stmt.column_double(9);
-    row.sys_s = stmt.column_double(10);
-    row.max_rss_kb = stmt.column_int(11);
-    row.args_hash = stmt.column_text(12);
-    row.input_hash = stmt.column_text(13);
-    row.original_wall_s = stmt.column_double(14);
-    row.original_cpu_s = stmt.column_double(15);
-    headers.bind(1, stmt.column_int(0));
+    CompileRecord row = read_compile(stmt);
+    headers.bind(1, row.id);
     while (headers.step()) row.headers.push_back({headers.column_text(0), headers.column_text(1)});
     headers.reset();
     rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-std::vector<CostSample> TimingDb::cost_samples() {
-  auto stmt = conn_.prepare(
-      "SELECT c.source, c.object, b.base_dir, b.kind, coalesce(c.original_wall_s, c.wall_s), c.started_at "
-      "FROM compiles c JOIN builds b ON b.id = c.build_id WHERE c.exit_status = 0 ORDER BY c.started_at, c.id");
-  std::vector<CostSample> rows;
-  while (stmt.step()) {
-    rows.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2), stmt.column_text(3),
-                    stmt.column_double(4), stmt.column_double(5)});
   }
   return rows;
 }

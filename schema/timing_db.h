@@ -30,7 +30,10 @@ struct BuildRecord {
 /// A header a compile read: its name (relative to the build's base where under it) and XXH3-128.
 using HeaderRecord = HashedFile;
 
+/// One row of the compiles table, the same whether it is being written or has been read back.
 struct CompileRecord {
+  std::int64_t id = 0;   // read back only
+  std::string build_id;  // read back only: written under the BuildRecord it is recorded with
   std::string source;
   std::string object;
   std::string directory;
@@ -45,6 +48,7 @@ struct CompileRecord {
   int exit_status = 0;
   std::string args_hash;
   std::string input_hash;
+  /// Written with the compile; read back by successful_compiles() only (queries ask headers_of()).
   std::vector<HeaderRecord> headers;
   // Batch compiles only.
   std::optional<int> worker;
@@ -52,29 +56,14 @@ struct CompileRecord {
   bool reused = false;
   std::optional<double> original_wall_s;  // for a reused object: the compile that made it
   std::optional<double> original_cpu_s;
-};
-
-/// A compile as read back for queries.
-struct CompileRow {
-  std::int64_t id = 0;
-  std::string build_id;
-  std::string source;
-  std::string object;
-  double started_at = 0;
-  double wall_s = 0;
-  double cpu_s = 0;
-  std::int64_t max_rss_kb = 0;
-  int exit_status = 0;
-  std::string input_hash;
-  bool reused = false;
-  // Filled by compiles() only:
-  std::string args_hash;
+  // Read back only, from the row's build.
   std::string build_name;  // the batch's name, else ""
   std::string build_kind;
-  std::optional<int> worker;
-  std::optional<double> start_offset_s;
-  double compile_wall_s = 0;  // the original compile's time for a reused object, else wall_s
-  double compile_cpu_s = 0;   // likewise for CPU time
+
+  double cpu_s() const { return user_s + sys_s; }
+  /// The time of the compile that made the object: the original compile's for a reused one.
+  double compile_wall_s() const { return original_wall_s.value_or(wall_s); }
+  double compile_cpu_s() const { return original_cpu_s.value_or(cpu_s()); }
 };
 
 /// The total compile time of the translation units that read one header.
@@ -102,16 +91,6 @@ struct Totals {
   double cpu_s = 0;
   std::int64_t peak_rss_kb = 0;
   std::int64_t reused = 0;
-};
-
-/// One measured compile, for the planner's cost model.
-struct CostSample {
-  std::string source;    // as recorded
-  std::string object;
-  std::string base_dir;  // of its build
-  std::string kind;      // of its build: "launcher" or "batch"
-  double wall_s = 0;     // the original compile's time when the object was reused
-  double started_at = 0;
 };
 
 /// Which builds a query covers: one build id, or every build when empty.
@@ -142,18 +121,16 @@ class TimingDb {
   std::optional<std::string> latest_build();
   bool has_build(const std::string& id);
   Totals totals(const BuildSelection& builds);
-  std::vector<CompileRow> slowest(const BuildSelection& builds, SlowestBy by, int limit);
+  std::vector<CompileRecord> slowest(const BuildSelection& builds, SlowestBy by, int limit);
   std::vector<HeaderRecord> headers_of(std::int64_t compile_id);
-  /// Every compile of the selected builds, in start order, with build name, kind, worker and offsets.
-  std::vector<CompileRow> compiles(const BuildSelection& builds);
+  /// Every compile of the selected builds, in start order (without header lists).
+  std::vector<CompileRecord> compiles(const BuildSelection& builds);
   /// Headers ranked by the summed compile time of the translation units that read them; system
   /// headers (recorded with absolute paths, outside the base directory) only when asked for.
   std::vector<HeaderCost> header_costs(const BuildSelection& builds, int limit, bool include_system);
-  /// Every successful compile of every build, with its header list: what a rebuild may reuse.
+  /// Every successful compile with an input hash, in every build, with its header list: what a rebuild
+  /// may reuse.
   std::vector<CompileRecord> successful_compiles();
-
-  /// Every successful compile's time, oldest first.
-  std::vector<CostSample> cost_samples();
 
   /// Records the end of a batch build.
   void finish_build(const std::string& id, double finished_at);

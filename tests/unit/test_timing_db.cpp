@@ -382,7 +382,7 @@ TEST_CASE("recorded compiles read back through every query", "[timing_db]") {
   const auto by_cpu = db.slowest(std::nullopt, nixcc::SlowestBy::Cpu, 10);
   REQUIRE(by_cpu.size() == 3);
   CHECK(by_cpu[0].source == "c.cpp");
-  CHECK(by_cpu[0].cpu_s == Approx(5.0));
+  CHECK(by_cpu[0].cpu_s() == Approx(5.0));
   CHECK(by_cpu[1].source == "a.cpp");
   const auto in_b1 = db.slowest(std::string("b1"), nixcc::SlowestBy::Wall, 10);
   REQUIRE(in_b1.size() == 2);
@@ -461,4 +461,64 @@ TEST_CASE("clear removes every row but keeps the schema", "[timing_db]") {
   CHECK(db.totals(std::nullopt).compiles == 1);
   RawDb raw(path);
   CHECK(raw.value("SELECT count(*) FROM headers") == "1");
+}
+
+TEST_CASE("a compile reads back as it was written, through every read", "[timing_db]") {
+  TempDir dir;
+  TimingDb db(dir / "db.sqlite");
+  auto build = build_record("batch-1", 100);
+  build.kind = "batch";
+  build.name = "b0";
+  build.jobs = 2;
+  auto written = compile_record("a.cpp", 0.01, 0.005, 0.001, 900, 0);
+  written.directory = "sub";
+  written.worker = 1;
+  written.start_offset_s = 0.5;
+  written.reused = true;
+  written.original_wall_s = 2.5;
+  written.original_cpu_s = 2.25;
+  written.headers = {{"a.h", "ha"}};
+  db.record_compile(build, written);
+
+  const auto check = [&](const nixcc::CompileRecord& read) {
+    CHECK(read.id > 0);
+    CHECK(read.build_id == "batch-1");
+    CHECK(read.build_name == "b0");
+    CHECK(read.build_kind == "batch");
+    CHECK(read.source == "a.cpp");
+    CHECK(read.object == "a.cpp.o");
+    CHECK(read.directory == "sub");
+    CHECK(read.language == "c++");
+    CHECK(read.compiler == "/usr/bin/c++");
+    CHECK(read.compiler_id == "cid");
+    CHECK(read.args_hash == "args");
+    CHECK(read.input_hash == "input-a.cpp");
+    CHECK(read.worker == 1);
+    CHECK(read.start_offset_s == Approx(0.5));
+    CHECK(read.reused);
+    CHECK(read.wall_s == Approx(0.01));
+    CHECK(read.cpu_s() == Approx(0.006));
+    CHECK(read.compile_wall_s() == Approx(2.5));
+    CHECK(read.compile_cpu_s() == Approx(2.25));
+  };
+  const auto all = db.compiles(std::nullopt);
+  REQUIRE(all.size() == 1);
+  check(all[0]);
+  CHECK(all[0].headers.empty());  // queries ask headers_of()
+  const auto slowest = db.slowest(std::nullopt, nixcc::SlowestBy::Cpu, 1);
+  REQUIRE(slowest.size() == 1);
+  check(slowest[0]);
+  const auto reusable = db.successful_compiles();
+  REQUIRE(reusable.size() == 1);
+  check(reusable[0]);
+  REQUIRE(reusable[0].headers.size() == 1);
+  CHECK(reusable[0].headers[0].path == "a.h");
+
+  // A compile that was not reused has no original times: its own stand in.
+  db.record_compile(build, compile_record("b.cpp", 1.5, 1.0, 0.25, 10, 0));
+  const auto fresh = db.compiles(std::nullopt).at(1);
+  CHECK_FALSE(fresh.original_wall_s);
+  CHECK_FALSE(fresh.worker);
+  CHECK(fresh.compile_wall_s() == Approx(1.5));
+  CHECK(fresh.compile_cpu_s() == Approx(1.25));
 }
