@@ -202,6 +202,7 @@ Project read_file_api(const fs::path& build_dir_in) {
 
   // File API paths are relative to CMake's own source directory, which the frame's s/ may lie above.
   const fs::path cmake_source_dir = project.source_dir;
+  project.cmake_source_dir = cmake_source_dir;
   project.source_dir = common_source_root(project, target_docs);
 
   std::set<std::string> keys;

@@ -95,10 +95,13 @@ std::set<std::string> system_dirs_of(const std::vector<const PlannedUnit*>& unit
 }
 
 // The manifest of batch `name`, its source root being the batch's copy of the tree (".").
-BatchManifest batch_manifest_of(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain) {
+BatchManifest batch_manifest_of(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain,
+                                const TreeLayout& layout) {
   BatchManifest m;
   m.name = name;
   m.source_root = ".";
+  m.source_dir = layout.name_of({PathRoot::Source, "."});
+  m.build_dir = layout.name_of({PathRoot::Build, "."});
   // Only the host toolchain's: with nixpkgs' compilers the batch asks them itself.
   if (toolchain == Toolchain::Host) {
     const auto dirs = system_dirs_of(units);
@@ -177,7 +180,7 @@ void run_plan(PlanOptions options) {
   compiler_dirs.load(known_dirs);
   list_planned_inputs(units, frame, compiler_dirs);
   if (const auto dirs = compiler_dirs.save(); dirs != known_dirs) write_file_atomically(out / kCompilerDirsFile, dirs);
-  estimate_costs(units, project, history, stats);
+  estimate_costs(units, project, frame, history, stats);
   metrics["phases"]["scan_s"] = since(phase);
 
   // Partition.
@@ -240,7 +243,7 @@ void run_plan(PlanOptions options) {
     }
     BatchState batch;
     batch.units = keys;
-    const BatchManifest manifest_now = batch_manifest_of(name, members, options.toolchain);
+    const BatchManifest manifest_now = batch_manifest_of(name, members, options.toolchain, frame.layout());
     batch.fingerprint = batch_fingerprint(manifest_now, input_hashes_of(members));
     const BatchState* before = nullptr;
     if (state) {

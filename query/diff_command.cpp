@@ -22,18 +22,6 @@ struct DiffOptions {
   OutputFormat format = OutputFormat::Table;
 };
 
-std::string why(const InputChange& c) {
-  std::vector<std::string> parts;
-  if (c.arguments) parts.push_back("arguments");
-  for (const auto& h : c.headers) parts.push_back("header " + h);
-  for (const auto& h : c.added) parts.push_back("now reads " + h);
-  for (const auto& h : c.removed) parts.push_back("no longer reads " + h);
-  if (parts.empty()) parts.push_back("source");
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
-  return out;
-}
-
 nlohmann::json to_json(const TimingDiff& d) {
   using nlohmann::json;
   json changed = json::array();
@@ -56,7 +44,7 @@ std::string to_text(const TimingDiff& d) {
   std::string out = fmt::format("Totals     before {} compiles, {} s   after {} compiles, {} s\n", d.before.compiles,
                                 format_seconds(d.before.wall_s), d.after.compiles, format_seconds(d.after.wall_s));
   out += fmt::format("\nChanged inputs ({})\n", d.changed.size());
-  for (const auto& c : d.changed) out += fmt::format("  {}: {}\n", c.source, why(c));
+  for (const auto& c : d.changed) out += fmt::format("  {}: {}\n", c.source, describe_change(c));
   auto times = [&](const char* title, const std::vector<TimeChange>& list) {
     out += fmt::format("\n{} ({})\n", title, list.size());
     for (const auto& t : list) {
@@ -75,7 +63,7 @@ std::string to_text(const TimingDiff& d) {
 
 std::string to_csv(const TimingDiff& d) {
   Table table{{"change", "source", "detail", "old_s", "new_s"}, {}, {}};
-  for (const auto& c : d.changed) table.rows.push_back({"inputs", c.source, why(c), "", ""});
+  for (const auto& c : d.changed) table.rows.push_back({"inputs", c.source, describe_change(c), "", ""});
   for (const auto& t : d.slower) table.rows.push_back({"slower", t.source, "", fmt::format("{:.6f}", t.old_s), fmt::format("{:.6f}", t.new_s)});
   for (const auto& t : d.faster) table.rows.push_back({"faster", t.source, "", fmt::format("{:.6f}", t.old_s), fmt::format("{:.6f}", t.new_s)});
   for (const auto& s : d.appeared) table.rows.push_back({"appeared", s, "", "", ""});

@@ -72,7 +72,7 @@ std::string timeline_svg(const Timeline& t) {
     out += fmt::format(
         "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\" stroke=\"#fff\"><title>{} {:.3f}s{}</title></rect>\n",
         kLabel + s.start_s * scale, group_y[static_cast<std::size_t>(s.group)] + s.track * kTrack,
-        std::max(1.0, s.duration_s * scale), kTrack - 2, color, html_escape(r.source), s.duration_s,
+        std::max(1.0, s.duration_s * scale), kTrack - 2, color, html_escape(display_path(r.source)), s.duration_s,
         r.reused ? " (reused)" : "");
   }
   return out + "</svg>\n";
@@ -83,13 +83,7 @@ std::string diff_section(const TimingDiff& d, const std::string& previous) {
                                 html_escape(previous), d.before.compiles, format_seconds(d.before.wall_s),
                                 d.after.compiles, format_seconds(d.after.wall_s));
   std::vector<std::vector<std::string>> changed;
-  for (const auto& c : d.changed) {
-    std::string why = c.arguments ? "arguments" : "";
-    for (const auto& h : c.headers) why += (why.empty() ? "" : ", ") + std::string("header ") + h;
-    for (const auto& h : c.added) why += (why.empty() ? "" : ", ") + std::string("now reads ") + h;
-    for (const auto& h : c.removed) why += (why.empty() ? "" : ", ") + std::string("no longer reads ") + h;
-    changed.push_back({html_escape(c.source), html_escape(why.empty() ? "source" : why)});
-  }
+  for (const auto& c : d.changed) changed.push_back({html_escape(c.source), html_escape(describe_change(c))});
   out += "<h3>Changed inputs</h3>\n" + table({"source", "what changed"}, changed, {});
   std::vector<std::vector<std::string>> times;
   for (const auto* list : {&d.slower, &d.faster}) {
@@ -156,7 +150,7 @@ std::string render_html_report(TimingDb& db, const ReportInput& input) {
   for (const auto& r : rows) total_compile += r.compile_wall_s();
   std::vector<std::vector<std::string>> slow_rows;
   for (const auto* r : slowest) {
-    slow_rows.push_back({html_escape(r->source) + (r->reused ? " <span class=\"sub\">(reused)</span>" : ""),
+    slow_rows.push_back({html_escape(display_path(r->source)) + (r->reused ? " <span class=\"sub\">(reused)</span>" : ""),
                          format_seconds(r->compile_wall_s()), format_seconds(r->compile_cpu_s()),
                          r->reused ? std::string("-") : format_kib(r->max_rss_kb),
                          share_bar(r->compile_wall_s(), slowest.empty() ? 0 : slowest.front()->compile_wall_s())});

@@ -41,7 +41,7 @@ std::string local_time(double unix_seconds) {
 }
 
 nlohmann::json compile_json(const CompileRecord& row) {
-  return {{"source", row.source},     {"object", row.object},           {"build", row.build_id},
+  return {{"source", display_path(row.source)}, {"object", display_path(row.object)}, {"build", row.build_id},
           {"wall_s", row.wall_s},     {"cpu_s", row.cpu_s()},             {"max_rss_kb", row.max_rss_kb},
           {"exit_status", row.exit_status}, {"input_hash", row.input_hash}, {"reused", row.reused}};
 }
@@ -50,7 +50,7 @@ Table compile_table(const std::vector<CompileRecord>& rows) {
   Table table{{"wall s", "cpu s", "peak RSS", "exit", "source"}, {}, {true, true, true, true, false}};
   for (const auto& row : rows) {
     table.rows.push_back({format_seconds(row.wall_s), format_seconds(row.cpu_s()), format_kib(row.max_rss_kb),
-                          std::to_string(row.exit_status), row.source + (row.reused ? " (reused)" : "")});
+                          std::to_string(row.exit_status), display_path(row.source) + (row.reused ? " (reused)" : "")});
   }
   return table;
 }
@@ -128,7 +128,7 @@ void run_stats(const StatsOptions& options) {
     auto add = [&](const char* list, const std::vector<CompileRecord>& rows) {
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
-        table.rows.push_back({list, std::to_string(i + 1), r.source, r.object, r.build_id,
+        table.rows.push_back({list, std::to_string(i + 1), display_path(r.source), display_path(r.object), r.build_id,
                               fmt::format("{:.6f}", r.wall_s), fmt::format("{:.6f}", r.cpu_s()),
                               std::to_string(r.max_rss_kb), std::to_string(r.exit_status)});
       }

@@ -32,16 +32,17 @@ nlohmann::json trace_json(const Timeline& t) {
   }
   for (const auto& s : t.slices) {
     const auto& r = *s.row;
+    const std::string source = display_path(r.source);
     events.push_back({{"ph", "X"},
-                      {"name", r.source},
+                      {"name", source},
                       {"cat", r.reused ? "reused" : (r.exit_status == 0 ? "compile" : "failed")},
                       {"pid", s.group + 1},
                       {"tid", s.track},
                       {"ts", s.start_s * 1e6},
                       {"dur", s.duration_s * 1e6},
                       {"args",
-                       {{"source", r.source},
-                        {"object", r.object},
+                       {{"source", source},
+                        {"object", display_path(r.object)},
                         {"build", r.build_id},
                         {"input_hash", r.input_hash},
                         {"cpu_s", r.cpu_s()},

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <stdexcept>
 #include <system_error>
 
 #include "schema/schema_migrations.h"
@@ -58,10 +59,20 @@ sqlite::Connection in_memory_copy(sqlite::Connection& source) {
 
 // Every column of a compiles row with its build's name and kind, in the order read_compile() reads them.
 constexpr const char* kCompileSelect =
-    "SELECT c.id, c.build_id, c.source, c.object, c.directory, c.language, c.compiler, c.compiler_id, "
-    "c.started_at, c.wall_s, c.user_s, c.sys_s, c.max_rss_kb, c.exit_status, c.args_hash, c.input_hash, "
-    "c.worker, c.start_offset_s, c.reused, c.original_wall_s, c.original_cpu_s, b.name, b.kind "
+    "SELECT c.id, c.build_id, c.source_root, c.source, c.object_root, c.object, c.directory_root, c.directory, "
+    "c.language, c.compiler, c.compiler_id, c.started_at, c.wall_s, c.user_s, c.sys_s, c.max_rss_kb, "
+    "c.exit_status, c.args_hash, c.input_hash, c.worker, c.start_offset_s, c.reused, c.original_wall_s, "
+    "c.original_cpu_s, b.name, b.kind "
     "FROM compiles c JOIN builds b ON b.id = c.build_id ";
+
+// A path and the root column before it.
+RecordedPath read_path(const sqlite::Statement& stmt, int root_index, const std::string& db) {
+  try {
+    return {parse_root(stmt.column_text(root_index)), stmt.column_text(root_index + 1)};
+  } catch (const std::runtime_error& e) {
+    throw DbError(fmt::format("{}: {}", db, e.what()));
+  }
+}
 
 std::optional<double> optional_double(const sqlite::Statement& stmt, int index) {
   if (stmt.column_is_null(index)) return std::nullopt;
@@ -73,31 +84,31 @@ std::optional<int> optional_int(const sqlite::Statement& stmt, int index) {
   return static_cast<int>(stmt.column_int(index));
 }
 
-CompileRecord read_compile(const sqlite::Statement& stmt) {
+CompileRecord read_compile(const sqlite::Statement& stmt, const std::string& db) {
   CompileRecord row;
   row.id = stmt.column_int(0);
   row.build_id = stmt.column_text(1);
-  row.source = stmt.column_text(2);
-  row.object = stmt.column_text(3);
-  row.directory = stmt.column_text(4);
-  row.language = stmt.column_text(5);
-  row.compiler = stmt.column_text(6);
-  row.compiler_id = stmt.column_text(7);
-  row.started_at = stmt.column_double(8);
-  row.wall_s = stmt.column_double(9);
-  row.user_s = stmt.column_double(10);
-  row.sys_s = stmt.column_double(11);
-  row.max_rss_kb = stmt.column_int(12);
-  row.exit_status = static_cast<int>(stmt.column_int(13));
-  row.args_hash = stmt.column_text(14);
-  row.input_hash = stmt.column_text(15);
-  row.worker = optional_int(stmt, 16);
-  row.start_offset_s = optional_double(stmt, 17);
-  row.reused = stmt.column_int(18) != 0;
-  row.original_wall_s = optional_double(stmt, 19);
-  row.original_cpu_s = optional_double(stmt, 20);
-  row.build_name = stmt.column_text(21);
-  row.build_kind = stmt.column_text(22);
+  row.source = read_path(stmt, 2, db);
+  row.object = read_path(stmt, 4, db);
+  row.directory = read_path(stmt, 6, db);
+  row.language = stmt.column_text(8);
+  row.compiler = stmt.column_text(9);
+  row.compiler_id = stmt.column_text(10);
+  row.started_at = stmt.column_double(11);
+  row.wall_s = stmt.column_double(12);
+  row.user_s = stmt.column_double(13);
+  row.sys_s = stmt.column_double(14);
+  row.max_rss_kb = stmt.column_int(15);
+  row.exit_status = static_cast<int>(stmt.column_int(16));
+  row.args_hash = stmt.column_text(17);
+  row.input_hash = stmt.column_text(18);
+  row.worker = optional_int(stmt, 19);
+  row.start_offset_s = optional_double(stmt, 20);
+  row.reused = stmt.column_int(21) != 0;
+  row.original_wall_s = optional_double(stmt, 22);
+  row.original_cpu_s = optional_double(stmt, 23);
+  row.build_name = stmt.column_text(24);
+  row.build_kind = stmt.column_text(25);
   return row;
 }
 
@@ -178,14 +189,15 @@ void TimingDb::record_compiles(const BuildRecord& build, std::span<const Compile
   auto insert = conn_.prepare(
            "INSERT INTO compiles(build_id, source, object, directory, language, compiler, compiler_id, started_at, "
            "wall_s, user_s, sys_s, max_rss_kb, exit_status, args_hash, input_hash, worker, start_offset_s, reused, "
-           "original_wall_s, original_cpu_s) "
-           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
-  auto header = conn_.prepare("INSERT INTO headers(compile_id, path, hash) VALUES(?1, ?2, ?3)");
+           "original_wall_s, original_cpu_s, source_root, object_root, directory_root) "
+           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+           "?23)");
+  auto header = conn_.prepare("INSERT INTO headers(compile_id, root, path, hash) VALUES(?1, ?2, ?3, ?4)");
   for (const auto& compile : compiles) {
     insert.bind(1, build.id)
-      .bind(2, compile.source)
-      .bind(3, compile.object)
-      .bind(4, compile.directory)
+      .bind(2, compile.source.path)
+      .bind(3, compile.object.path)
+      .bind(4, compile.directory.path)
       .bind(5, compile.language)
       .bind(6, compile.compiler)
       .bind(7, compile.compiler_id)
@@ -202,9 +214,14 @@ void TimingDb::record_compiles(const BuildRecord& build, std::span<const Compile
       .bind(18, compile.reused ? 1 : 0)
       .bind(19, compile.original_wall_s)
       .bind(20, compile.original_cpu_s)
+      .bind(21, root_name(compile.source.root))
+      .bind(22, root_name(compile.object.root))
+      .bind(23, root_name(compile.directory.root))
       .run();
     const auto compile_id = conn_.last_insert_rowid();
-    for (const auto& h : compile.headers) header.bind(1, compile_id).bind(2, h.path).bind(3, h.hash).run();
+    for (const auto& h : compile.headers) {
+      header.bind(1, compile_id).bind(2, root_name(h.file.root)).bind(3, h.file.path).bind(4, h.hash).run();
+    }
   }
   tx.commit();
   limit_wal();
@@ -264,15 +281,15 @@ std::vector<CompileRecord> TimingDb::slowest(const BuildSelection& builds, Slowe
   bind_selection(stmt, 1, builds);
   stmt.bind(2, limit);
   std::vector<CompileRecord> rows;
-  while (stmt.step()) rows.push_back(read_compile(stmt));
+  while (stmt.step()) rows.push_back(read_compile(stmt, conn_.path()));
   return rows;
 }
 
 std::vector<HeaderRecord> TimingDb::headers_of(std::int64_t compile_id) {
-  auto stmt = conn_.prepare("SELECT path, hash FROM headers WHERE compile_id = ?1 ORDER BY path");
+  auto stmt = conn_.prepare("SELECT root, path, hash FROM headers WHERE compile_id = ?1 ORDER BY root, path");
   stmt.bind(1, compile_id);
   std::vector<HeaderRecord> rows;
-  while (stmt.step()) rows.push_back({stmt.column_text(0), stmt.column_text(1)});
+  while (stmt.step()) rows.push_back({read_path(stmt, 0, conn_.path()), stmt.column_text(2)});
   return rows;
 }
 
@@ -281,34 +298,36 @@ std::vector<CompileRecord> TimingDb::compiles(const BuildSelection& builds) {
       fmt::format("{} WHERE ?1 IS NULL OR c.build_id = ?1 ORDER BY c.started_at, c.id", kCompileSelect));
   bind_selection(stmt, 1, builds);
   std::vector<CompileRecord> rows;
-  while (stmt.step()) rows.push_back(read_compile(stmt));
+  while (stmt.step()) rows.push_back(read_compile(stmt, conn_.path()));
   return rows;
 }
 
 std::vector<HeaderCost> TimingDb::header_costs(const BuildSelection& builds, int limit, bool include_system) {
   auto stmt = conn_.prepare(
-      "SELECT h.path, count(*), sum(coalesce(c.original_wall_s, c.wall_s)), "
+      "SELECT h.root, h.path, count(*), sum(coalesce(c.original_wall_s, c.wall_s)), "
       "sum(coalesce(c.original_cpu_s, c.user_s + c.sys_s)) "
       "FROM headers h JOIN compiles c ON c.id = h.compile_id "
-      "WHERE (?1 IS NULL OR c.build_id = ?1) AND (?3 OR substr(h.path, 1, 1) != '/') "
-      "GROUP BY h.path ORDER BY 3 DESC, h.path LIMIT ?2");
+      "WHERE (?1 IS NULL OR c.build_id = ?1) AND (?3 OR h.root != '') "
+      "GROUP BY h.root, h.path ORDER BY 4 DESC, h.root, h.path LIMIT ?2");
   bind_selection(stmt, 1, builds);
   stmt.bind(2, limit);
   stmt.bind(3, include_system ? 1 : 0);
   std::vector<HeaderCost> rows;
-  while (stmt.step()) rows.push_back({stmt.column_text(0), stmt.column_int(1), stmt.column_double(2), stmt.column_double(3)});
+  while (stmt.step()) {
+    rows.push_back({read_path(stmt, 0, conn_.path()), stmt.column_int(2), stmt.column_double(3), stmt.column_double(4)});
+  }
   return rows;
 }
 
 std::vector<CompileRecord> TimingDb::successful_compiles() {
   auto stmt = conn_.prepare(
       fmt::format("{} WHERE c.exit_status = 0 AND c.input_hash != '' ORDER BY c.id", kCompileSelect));
-  auto headers = conn_.prepare("SELECT path, hash FROM headers WHERE compile_id = ?1 ORDER BY path");
+  auto headers = conn_.prepare("SELECT root, path, hash FROM headers WHERE compile_id = ?1 ORDER BY root, path");
   std::vector<CompileRecord> rows;
   while (stmt.step()) {
-    CompileRecord row = read_compile(stmt);
+    CompileRecord row = read_compile(stmt, conn_.path());
     headers.bind(1, row.id);
-    while (headers.step()) row.headers.push_back({headers.column_text(0), headers.column_text(1)});
+    while (headers.step()) row.headers.push_back({read_path(headers, 0, conn_.path()), headers.column_text(2)});
     headers.reset();
     rows.push_back(std::move(row));
   }
@@ -328,9 +347,10 @@ std::int64_t TimingDb::merge_from(TimingDb& other) {
   static constexpr const char* kBuildColumns = "id, kind, base_dir, started_at, host, finished_at, jobs, name";
   static constexpr const char* kCompileColumns =
       "source, object, directory, language, compiler, compiler_id, started_at, wall_s, user_s, sys_s, max_rss_kb, "
-      "exit_status, args_hash, input_hash, worker, start_offset_s, reused, original_wall_s, original_cpu_s";
+      "exit_status, args_hash, input_hash, worker, start_offset_s, reused, original_wall_s, original_cpu_s, "
+      "source_root, object_root, directory_root";
   constexpr int kBuildColumnCount = 8;
-  constexpr int kCompileColumnCount = 19;
+  constexpr int kCompileColumnCount = 22;
 
   sqlite::Transaction tx(conn_);
   auto read_builds = other.conn_.prepare(fmt::format("SELECT {} FROM builds ORDER BY rowid", kBuildColumns));
@@ -340,10 +360,10 @@ std::int64_t TimingDb::merge_from(TimingDb& other) {
       fmt::format("SELECT id, {} FROM compiles WHERE build_id = ?1 ORDER BY id", kCompileColumns));
   auto insert_compile = conn_.prepare(fmt::format(
       "INSERT INTO compiles(build_id, {}) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-      "?16, ?17, ?18, ?19, ?20)",
+      "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
       kCompileColumns));
-  auto read_headers = other.conn_.prepare("SELECT path, hash FROM headers WHERE compile_id = ?1");
-  auto insert_header = conn_.prepare("INSERT INTO headers(compile_id, path, hash) VALUES(?1, ?2, ?3)");
+  auto read_headers = other.conn_.prepare("SELECT root, path, hash FROM headers WHERE compile_id = ?1");
+  auto insert_header = conn_.prepare("INSERT INTO headers(compile_id, root, path, hash) VALUES(?1, ?2, ?3, ?4)");
 
   // Copies column `from` of a row into parameter `to`, keeping its SQLite type.
   auto copy_value = [](const sqlite::Statement& src, int from, sqlite::Statement& dst, int to) {
@@ -370,7 +390,11 @@ std::int64_t TimingDb::merge_from(TimingDb& other) {
       ++added;
       read_headers.bind(1, read_compiles.column_int(0));
       while (read_headers.step()) {
-        insert_header.bind(1, new_id).bind(2, read_headers.column_text(0)).bind(3, read_headers.column_text(1)).run();
+        insert_header.bind(1, new_id)
+            .bind(2, read_headers.column_text(0))
+            .bind(3, read_headers.column_text(1))
+            .bind(4, read_headers.column_text(2))
+            .run();
       }
       read_headers.reset();
     }

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/input_hash.h"
+#include "core/recorded_path.h"
 #include "schema/sqlite.h"
 
 namespace nixcc {
@@ -18,8 +18,8 @@ using DbError = sqlite::DbError;
 
 struct BuildRecord {
   std::string id;
-  std::string kind;      // "launcher" or "batch"
-  std::string base_dir;  // source paths are relative to it
+  std::string kind;      // "launcher", "batch", or the planner's "scan"
+  std::string base_dir;  // the absolute source directory as this build saw it ("" when unknown)
   std::string host;
   double started_at = 0;  // Unix time
   // Batch builds only.
@@ -27,16 +27,19 @@ struct BuildRecord {
   std::optional<int> jobs;
 };
 
-/// A header a compile read: its name (relative to the build's base where under it) and XXH3-128.
-using HeaderRecord = HashedFile;
+/// A header a compile read, and its XXH3-128.
+struct HeaderRecord {
+  RecordedPath file;
+  std::string hash;
+};
 
 /// One row of the compiles table, the same whether it is being written or has been read back.
 struct CompileRecord {
   std::int64_t id = 0;   // read back only
   std::string build_id;  // read back only: written under the BuildRecord it is recorded with
-  std::string source;
-  std::string object;
-  std::string directory;
+  RecordedPath source;
+  RecordedPath object;
+  RecordedPath directory;  // the working directory
   std::string language;
   std::string compiler;
   std::string compiler_id;
@@ -68,7 +71,7 @@ struct CompileRecord {
 
 /// The total compile time of the translation units that read one header.
 struct HeaderCost {
-  std::string path;
+  RecordedPath file;
   std::int64_t compiles = 0;
   double wall_s = 0;
   double cpu_s = 0;
@@ -126,7 +129,7 @@ class TimingDb {
   /// Every compile of the selected builds, in start order (without header lists).
   std::vector<CompileRecord> compiles(const BuildSelection& builds);
   /// Headers ranked by the summed compile time of the translation units that read them; system
-  /// headers (recorded with absolute paths, outside the base directory) only when asked for.
+  /// headers (recorded with absolute paths, outside the project) only when asked for.
   std::vector<HeaderCost> header_costs(const BuildSelection& builds, int limit, bool include_system);
   /// Every successful compile with an input hash, in every build, with its header list: what a rebuild
   /// may reuse.

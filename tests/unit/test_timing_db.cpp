@@ -12,6 +12,8 @@
 
 namespace fs = std::filesystem;
 using nixcc::DbError;
+using nixcc::PathRoot;
+using nixcc::RecordedPath;
 using nixcc::TimingDb;
 using nixcc::test::read_file;
 using nixcc::test::TempDir;
@@ -81,6 +83,10 @@ void make_db_at_version(const fs::path& path, int version, bool wal = false) {
       "VALUES(7, 'old', 'a.c', 'a.o', '/build', 'c', '/usr/bin/cc', 'cid', 1000.5, 2.5, 2.0, 0.25, 4096, 0, "
       "  'ah', 'ih');"
       "INSERT INTO headers(compile_id, path, hash) VALUES(7, 'a.h', 'hh');");
+  // From version 4 on, a launcher also wrote which folder each path is relative to.
+  if (version >= 4) {
+    db.exec("UPDATE compiles SET source_root = 'source', object_root = 'build'; UPDATE headers SET root = 'source'");
+  }
 }
 
 // Checks the row make_db_at_version wrote reads back through TimingDb.
@@ -96,11 +102,11 @@ void check_old_rows(TimingDb& db) {
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].id == 7);
   CHECK(rows[0].build_id == "old");
-  CHECK(rows[0].source == "a.c");
+  CHECK(rows[0].source == RecordedPath{PathRoot::Source, "a.c"});
   CHECK(rows[0].input_hash == "ih");
   const auto headers = db.headers_of(7);
   REQUIRE(headers.size() == 1);
-  CHECK(headers[0].path == "a.h");
+  CHECK(headers[0].file == RecordedPath{PathRoot::Source, "a.h"});
   CHECK(headers[0].hash == "hh");
 }
 
@@ -117,9 +123,9 @@ nixcc::BuildRecord build_record(const std::string& id, double started_at) {
 nixcc::CompileRecord compile_record(const std::string& source, double wall, double user, double sys,
                                     std::int64_t rss, int exit_status) {
   nixcc::CompileRecord compile;
-  compile.source = source;
-  compile.object = source + ".o";
-  compile.directory = "/build";
+  compile.source = {PathRoot::Source, source};
+  compile.object = {PathRoot::Build, source + ".o"};
+  compile.directory = {PathRoot::None, "/build"};
   compile.language = "c++";
   compile.compiler = "/usr/bin/c++";
   compile.compiler_id = "cid";
@@ -355,7 +361,7 @@ TEST_CASE("recorded compiles read back through every query", "[timing_db]") {
   const auto path = dir / "db.sqlite";
   TimingDb db(path);
   auto a = compile_record("a.cpp", 1.5, 1.0, 0.25, 1000, 0);
-  a.headers = {{"z.h", "hz"}, {"a.h", "ha"}};
+  a.headers = {{{PathRoot::Source, "z.h"}, "hz"}, {{PathRoot::Source, "a.h"}, "ha"}};
   db.record_compile(build_record("b1", 100), a);
   db.record_compile(build_record("b1", 100), compile_record("b.cpp", 3.0, 0.5, 0.25, 3000, 1));
   db.record_compile(build_record("b2", 200), compile_record("c.cpp", 2.0, 4.0, 1.0, 2000, 0));
@@ -376,27 +382,27 @@ TEST_CASE("recorded compiles read back through every query", "[timing_db]") {
 
   const auto by_wall = db.slowest(std::nullopt, nixcc::SlowestBy::Wall, 2);
   REQUIRE(by_wall.size() == 2);
-  CHECK(by_wall[0].source == "b.cpp");
+  CHECK(by_wall[0].source == RecordedPath{PathRoot::Source, "b.cpp"});
   CHECK(by_wall[0].exit_status == 1);
-  CHECK(by_wall[1].source == "c.cpp");
+  CHECK(by_wall[1].source == RecordedPath{PathRoot::Source, "c.cpp"});
   const auto by_cpu = db.slowest(std::nullopt, nixcc::SlowestBy::Cpu, 10);
   REQUIRE(by_cpu.size() == 3);
-  CHECK(by_cpu[0].source == "c.cpp");
+  CHECK(by_cpu[0].source == RecordedPath{PathRoot::Source, "c.cpp"});
   CHECK(by_cpu[0].cpu_s() == Approx(5.0));
-  CHECK(by_cpu[1].source == "a.cpp");
+  CHECK(by_cpu[1].source == RecordedPath{PathRoot::Source, "a.cpp"});
   const auto in_b1 = db.slowest(std::string("b1"), nixcc::SlowestBy::Wall, 10);
   REQUIRE(in_b1.size() == 2);
-  CHECK(in_b1[1].source == "a.cpp");
+  CHECK(in_b1[1].source == RecordedPath{PathRoot::Source, "a.cpp"});
   CHECK(in_b1[1].build_id == "b1");
-  CHECK(in_b1[1].object == "a.cpp.o");
+  CHECK(in_b1[1].object == RecordedPath{PathRoot::Build, "a.cpp.o"});
   CHECK(in_b1[1].max_rss_kb == 1000);
   CHECK(in_b1[1].input_hash == "input-a.cpp");
 
   const auto headers = db.headers_of(in_b1[1].id);
   REQUIRE(headers.size() == 2);
-  CHECK(headers[0].path == "a.h");
+  CHECK(headers[0].file == RecordedPath{PathRoot::Source, "a.h"});
   CHECK(headers[0].hash == "ha");
-  CHECK(headers[1].path == "z.h");
+  CHECK(headers[1].file == RecordedPath{PathRoot::Source, "z.h"});
   CHECK(db.headers_of(in_b1[0].id).empty());
 
   CHECK(db.latest_build() == "b2");
@@ -448,7 +454,7 @@ TEST_CASE("clear removes every row but keeps the schema", "[timing_db]") {
   const auto path = dir / "db.sqlite";
   TimingDb db(path);
   auto a = compile_record("a.cpp", 1, 1, 0, 1, 0);
-  a.headers = {{"a.h", "ha"}};
+  a.headers = {{{PathRoot::Source, "a.h"}, "ha"}};
   db.record_compile(build_record("b1", 100), a);
   const auto id = db.slowest(std::nullopt, nixcc::SlowestBy::Wall, 1).at(0).id;
   db.clear();
@@ -471,13 +477,13 @@ TEST_CASE("a compile reads back as it was written, through every read", "[timing
   build.name = "b0";
   build.jobs = 2;
   auto written = compile_record("a.cpp", 0.01, 0.005, 0.001, 900, 0);
-  written.directory = "sub";
+  written.directory = {PathRoot::Build, "sub"};
   written.worker = 1;
   written.start_offset_s = 0.5;
   written.reused = true;
   written.original_wall_s = 2.5;
   written.original_cpu_s = 2.25;
-  written.headers = {{"a.h", "ha"}};
+  written.headers = {{{PathRoot::Source, "a.h"}, "ha"}};
   db.record_compile(build, written);
 
   const auto check = [&](const nixcc::CompileRecord& read) {
@@ -485,9 +491,9 @@ TEST_CASE("a compile reads back as it was written, through every read", "[timing
     CHECK(read.build_id == "batch-1");
     CHECK(read.build_name == "b0");
     CHECK(read.build_kind == "batch");
-    CHECK(read.source == "a.cpp");
-    CHECK(read.object == "a.cpp.o");
-    CHECK(read.directory == "sub");
+    CHECK(read.source == RecordedPath{PathRoot::Source, "a.cpp"});
+    CHECK(read.object == RecordedPath{PathRoot::Build, "a.cpp.o"});
+    CHECK(read.directory == RecordedPath{PathRoot::Build, "sub"});
     CHECK(read.language == "c++");
     CHECK(read.compiler == "/usr/bin/c++");
     CHECK(read.compiler_id == "cid");
@@ -512,7 +518,7 @@ TEST_CASE("a compile reads back as it was written, through every read", "[timing
   REQUIRE(reusable.size() == 1);
   check(reusable[0]);
   REQUIRE(reusable[0].headers.size() == 1);
-  CHECK(reusable[0].headers[0].path == "a.h");
+  CHECK(reusable[0].headers[0].file == RecordedPath{PathRoot::Source, "a.h"});
 
   // A compile that was not reused has no original times: its own stand in.
   db.record_compile(build, compile_record("b.cpp", 1.5, 1.0, 0.25, 10, 0));
@@ -521,4 +527,77 @@ TEST_CASE("a compile reads back as it was written, through every read", "[timing
   CHECK_FALSE(fresh.worker);
   CHECK(fresh.compile_wall_s() == Approx(1.5));
   CHECK(fresh.compile_cpu_s() == Approx(1.25));
+}
+
+TEST_CASE("version 4 gives every path of an older database the folder it is relative to", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "v3.sqlite";
+  {
+    RawDb db(path);
+    const auto& migrations = nixcc::schema_migrations();
+    for (int i = 0; i < 3; ++i) db.exec(std::string(migrations[static_cast<std::size_t>(i)].sql));
+    db.exec("PRAGMA user_version = 3");
+    const char* columns =
+        "INSERT INTO compiles(id, build_id, source, object, directory, compiler, compiler_id, started_at, wall_s, "
+        "user_s, sys_s, max_rss_kb, exit_status, args_hash, input_hash) ";
+    db.exec(std::string(
+        "INSERT INTO builds(id, kind, base_dir, started_at, name) VALUES('l', 'launcher', '/src', 1, ''), "
+        "  ('b', 'batch', '/tmp/nix-build/root', 2, 'b0'), ('s', 'scan', '/plan/.root', 3, '');") +
+        columns + "VALUES(1, 'l', 'src/a.cpp', 'CMakeFiles/app.dir/src/a.cpp.o', 'src', 'c++', 'c', 1, 1, 1, 0, 1, 0, 'a', 'i');" +
+        columns + "VALUES(2, 'l', '/opt/x.cpp', '/tmp/x.o', '/tmp', 'c++', 'c', 1, 1, 1, 0, 1, 0, 'a', 'i');" +
+        columns + "VALUES(3, 'b', 's/src/a.cpp', 'app/s/src/a.cpp.o', 'b/src', 'c++', 'c', 2, 1, 1, 0, 1, 0, 'a', 'i');" +
+        columns + "VALUES(4, 'b', 'b/gen/v.cpp', 'app/b/gen/v.cpp.o', '.', 'c++', 'c', 2, 1, 1, 0, 1, 0, 'a', 'i');" +
+        columns + "VALUES(5, 's', 's/src/a.cpp', 'app/s/src/a.cpp.o', 'b', 'c++', 'c', 3, 1, 1, 0, 1, 0, 'a', 'i');" +
+        "INSERT INTO headers(compile_id, path, hash) VALUES(1, 'include/a.h', 'h'), (1, '/usr/include/stdio.h', 'h'), "
+        "  (3, 's/include/a.h', 'h'), (3, 'b/gen/config.h', 'h'), (3, '/usr/include/stdio.h', 'h'), "
+        "  (5, 'b/gen/config.h', 'h');");
+  }
+  TimingDb db(path, TimingDb::Access::ReadOnly);
+  const auto rows = db.compiles(std::nullopt);
+  REQUIRE(rows.size() == 5);
+  using P = RecordedPath;
+  // A launcher's relative paths were relative to the source (sources, headers) and build directory.
+  CHECK(rows[0].source == P{PathRoot::Source, "src/a.cpp"});
+  CHECK(rows[0].object == P{PathRoot::Build, "CMakeFiles/app.dir/src/a.cpp.o"});
+  CHECK(rows[0].directory == P{PathRoot::Build, "src"});
+  CHECK(rows[1].source == P{PathRoot::None, "/opt/x.cpp"});
+  CHECK(rows[1].object == P{PathRoot::None, "/tmp/x.o"});
+  CHECK(rows[1].directory == P{PathRoot::None, "/tmp"});
+  // A batch's and a scan's s/ and b/ are the two folders; objects are the output's.
+  CHECK(rows[2].source == P{PathRoot::Source, "src/a.cpp"});
+  CHECK(rows[2].object == P{PathRoot::Output, "app/s/src/a.cpp.o"});
+  CHECK(rows[2].directory == P{PathRoot::Build, "src"});
+  CHECK(rows[3].source == P{PathRoot::Build, "gen/v.cpp"});
+  CHECK(rows[3].directory == P{PathRoot::Source, "."});
+  CHECK(rows[4].source == P{PathRoot::Source, "src/a.cpp"});
+  CHECK(rows[4].directory == P{PathRoot::Build, "."});
+  // So the launcher's and the batch's rows of one source now name it alike.
+  CHECK(rows[0].source == rows[2].source);
+
+  const auto files = [&](std::int64_t id) {
+    std::vector<P> out;
+    for (const auto& h : db.headers_of(id)) out.push_back(h.file);
+    return out;
+  };
+  CHECK(files(1) == std::vector<P>{{PathRoot::None, "/usr/include/stdio.h"}, {PathRoot::Source, "include/a.h"}});
+  CHECK(files(3) == std::vector<P>{{PathRoot::None, "/usr/include/stdio.h"}, {PathRoot::Build, "gen/config.h"},
+                                   {PathRoot::Source, "include/a.h"}});
+  CHECK(files(5) == std::vector<P>{{PathRoot::Build, "gen/config.h"}});
+}
+
+TEST_CASE("a root the database does not know is an error naming the file", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "db.sqlite";
+  {
+    TimingDb db(path);
+    db.record_compile(build_record("b", 1), compile_record("a.cpp", 1, 1, 0, 1, 0));
+  }
+  {
+    RawDb raw(path);
+    raw.exec("UPDATE compiles SET source_root = 'elsewhere'");
+  }
+  TimingDb db(path, TimingDb::Access::ReadOnly);
+  const auto message = error_of([&] { db.compiles(std::nullopt); });
+  CHECK(message.find(path.string()) != std::string::npos);
+  CHECK(message.find("'elsewhere'") != std::string::npos);
 }
