@@ -181,6 +181,7 @@ class BatchRun {
     build_.started_at = batch_start_unix_;
     build_.name = manifest.name;
     build_.jobs = options.jobs;
+    build_.invocation = options.invocation;
   }
 
   int run() {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/cli_checks.h"
+#include "query/build_summary.h"
 #include "query/output_format.h"
 #include "query/query_input.h"
 #include "query/timing_diff.h"
@@ -41,8 +42,9 @@ nlohmann::json to_json(const TimingDiff& d) {
 }
 
 std::string to_text(const TimingDiff& d) {
-  std::string out = fmt::format("Totals     before {} compiles, {} s   after {} compiles, {} s\n", d.before.compiles,
-                                format_seconds(d.before.wall_s), d.after.compiles, format_seconds(d.after.wall_s));
+  std::string out = fmt::format("Compile time  before {} units, {} s   after {} units, {} s\n  ({})\n",
+                                d.before.compiles, format_seconds(d.before.wall_s), d.after.compiles,
+                                format_seconds(d.after.wall_s), kCompileTimeMeaning);
   out += fmt::format("\nChanged inputs ({})\n", d.changed.size());
   for (const auto& c : d.changed) out += fmt::format("  {}: {}\n", c.source, describe_change(c));
   auto times = [&](const char* title, const std::vector<TimeChange>& list) {
@@ -90,8 +92,8 @@ void add_diff_command(CLI::App& app) {
   cmd->callback([options] {
     auto old_db = open_for_query({options->old_db});
     auto new_db = open_for_query({options->new_db});
-    const auto old_build = choose_build(*old_db, options->old_build, options->old_db);
-    const auto new_build = choose_build(*new_db, options->new_build, options->new_db);
+    const auto old_build = choose_build(old_db->builds(), options->old_build, options->old_db);
+    const auto new_build = choose_build(new_db->builds(), options->new_build, options->new_db);
     const auto diff = diff_timings(*old_db, old_build.selection, *new_db, new_build.selection, options->thresholds);
     const std::string text = options->format == OutputFormat::Json  ? to_json(diff).dump(2) + "\n"
                              : options->format == OutputFormat::Csv ? to_csv(diff)

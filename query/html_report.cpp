@@ -1,10 +1,12 @@
 #include "query/html_report.h"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "query/breakdown.h"
+#include "query/build_summary.h"
 #include "query/output_format.h"
 #include "query/timeline.h"
 
@@ -79,9 +81,10 @@ std::string timeline_svg(const Timeline& t) {
 }
 
 std::string diff_section(const TimingDiff& d, const std::string& previous) {
-  std::string out = fmt::format("<h2>Against {}</h2>\n<p>Before: {} compiles, {} s. After: {} compiles, {} s.</p>\n",
-                                html_escape(previous), d.before.compiles, format_seconds(d.before.wall_s),
-                                d.after.compiles, format_seconds(d.after.wall_s));
+  std::string out = fmt::format(
+      "<h2>Against {}</h2>\n<p>Compile time before: {} units, {} s. After: {} units, {} s ({}).</p>\n",
+      html_escape(previous), d.before.compiles, format_seconds(d.before.wall_s), d.after.compiles,
+      format_seconds(d.after.wall_s), kCompileTimeMeaning);
   std::vector<std::vector<std::string>> changed;
   for (const auto& c : d.changed) changed.push_back({html_escape(c.source), html_escape(describe_change(c))});
   out += "<h3>Changed inputs</h3>\n" + table({"source", "what changed"}, changed, {});
@@ -119,54 +122,69 @@ std::string html_escape(std::string_view text) {
 }
 
 std::string render_html_report(TimingDb& db, const ReportInput& input) {
-  const auto& sel = input.build.selection;
-  const auto rows = input.build.empty ? std::vector<CompileRecord>{} : db.compiles(sel);
-  const Totals totals = input.build.empty ? Totals{} : db.totals(sel);
-  const Timeline timeline = make_timeline(rows);
+  const ChosenBuild& chosen = input.build;
+  const auto& sel = chosen.selection;
+  const auto rows = chosen.empty ? std::vector<CompileRecord>{} : db.compiles(sel);
+  const BuildSummary summary = summarize(rows, chosen);
+  const auto drawn = latest_run_rows(rows, chosen);
+  const Timeline timeline = make_timeline(drawn);
 
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{}</style></head><body>\n",
       html_escape(input.title), kStyle);
   out += fmt::format("<h1>{}</h1>\n<p class=\"sub\">{} &middot; build {}</p>\n", html_escape(input.title),
-                     html_escape(input.database), html_escape(input.build.label));
+                     html_escape(input.database), html_escape(chosen.label));
   out += "<div class=\"cards\">";
   const std::vector<std::pair<std::string, std::string>> cards = {
-      {"compiles", std::to_string(totals.compiles)},
-      {"failed", std::to_string(totals.failures)},
-      {"reused", std::to_string(totals.reused)},
-      {"timeline span", format_seconds(timeline.end_s) + " s"},
-      {"compile time", format_seconds(totals.wall_s) + " s"},
-      {"CPU time", format_seconds(totals.cpu_s) + " s"},
-      {"peak RSS", format_kib(totals.peak_rss_kb)}};
+      {"units", std::to_string(summary.units)},
+      {"compiled", std::to_string(summary.compiled)},
+      {"reused", std::to_string(summary.reused)},
+      {"failed", std::to_string(summary.failed)},
+      {"span", format_seconds(timeline.end_s) + " s"},
+      {"compile time", format_seconds(summary.compile_wall_s) + " s"},
+      {"CPU time", format_seconds(summary.compile_cpu_s) + " s"},
+      {"peak RSS", format_kib(summary.peak_rss_kb)}};
   for (const auto& [name, value] : cards) out += fmt::format("<div class=\"card\"><b>{}</b>{}</div>", html_escape(value), name);
-  out += "</div>\n<h2>Timeline</h2>\n<p class=\"sub\">One row per worker slot; blue compiled, grey reused, red failed. Hover for names.</p>\n";
-  out += timeline_svg(timeline);
+  out += fmt::format(
+      "</div>\n<p class=\"sub\">Compile and CPU time: {} (the total nixcc diff compares). Span: from the "
+      "first to the last compile this build ran, as the timeline shows it.</p>\n",
+      kCompileTimeMeaning);
+  out += "<h2>Timeline</h2>\n<p class=\"sub\">One row per worker slot; blue compiled, grey reused, red failed. Hover for names.";
+  if (drawn.size() < rows.size()) {
+    std::set<std::string> earlier;
+    for (const auto& r : rows) {
+      if (!chosen.ran_last(r.build_id)) earlier.insert(r.build_id);
+    }
+    out += fmt::format(" Not drawn: {} units of {} batch{} an earlier nix-build made (counted as reused).",
+                       rows.size() - drawn.size(), earlier.size(), earlier.size() == 1 ? "" : "es");
+  }
+  out += "</p>\n" + timeline_svg(timeline);
 
   std::vector<const CompileRecord*> slowest;
   for (const auto& r : rows) slowest.push_back(&r);
-  std::sort(slowest.begin(), slowest.end(), [](const CompileRecord* a, const CompileRecord* b) { return a->compile_wall_s() > b->compile_wall_s(); });
+  std::stable_sort(slowest.begin(), slowest.end(),
+                   [](const CompileRecord* a, const CompileRecord* b) { return a->compile_wall_s() > b->compile_wall_s(); });
   if (slowest.size() > static_cast<std::size_t>(input.top)) slowest.resize(static_cast<std::size_t>(input.top));
-  double total_compile = 0;
-  for (const auto& r : rows) total_compile += r.compile_wall_s();
   std::vector<std::vector<std::string>> slow_rows;
   for (const auto* r : slowest) {
-    slow_rows.push_back({html_escape(display_path(r->source)) + (r->reused ? " <span class=\"sub\">(reused)</span>" : ""),
+    const bool reused = r->reused || !chosen.ran_last(r->build_id);
+    slow_rows.push_back({html_escape(display_path(r->source)) + (reused ? " <span class=\"sub\">(reused)</span>" : ""),
                          format_seconds(r->compile_wall_s()), format_seconds(r->compile_cpu_s()),
                          r->reused ? std::string("-") : format_kib(r->max_rss_kb),
                          share_bar(r->compile_wall_s(), slowest.empty() ? 0 : slowest.front()->compile_wall_s())});
   }
   out += fmt::format("<h2>Slowest translation units</h2>\n{}",
-                     table({"source", "wall s", "cpu s", "peak RSS", ""}, slow_rows, {false, true, true, true, false}));
+                     table({"source", "compile s", "CPU s", "peak RSS", ""}, slow_rows, {false, true, true, true, false}));
 
   for (const GroupBy by : {GroupBy::Target, GroupBy::Header, GroupBy::Dir}) {
     std::vector<std::vector<std::string>> group_rows;
-    for (const auto& g : input.build.empty ? std::vector<Group>{} : breakdown(db, sel, by, input.top)) {
+    for (const auto& g : chosen.empty ? std::vector<Group>{} : breakdown(db, sel, by, input.top)) {
       group_rows.push_back({html_escape(g.key), std::to_string(g.compiles), format_seconds(g.wall_s), format_seconds(g.cpu_s),
-                            share_bar(g.wall_s, total_compile)});
+                            share_bar(g.wall_s, summary.compile_wall_s)});
     }
     const char* title = by == GroupBy::Target ? "By target" : by == GroupBy::Header ? "By header (compile time of the units that read it)" : "By folder";
     out += fmt::format("<h2>{}</h2>\n{}", title,
-                       table({to_string(by), "compiles", "wall s", "cpu s", "share"}, group_rows, {false, true, true, true, false}));
+                       table({to_string(by), "units", "compile s", "CPU s", "share"}, group_rows, {false, true, true, true, false}));
   }
   if (input.diff) out += diff_section(*input.diff, input.previous);
   out += "<p class=\"sub\">Made by nixcc report.</p>\n</body></html>\n";

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/file_io.h"
+#include "query/build_summary.h"
 #include "query/query_input.h"
 #include "query/timeline.h"
 
@@ -15,7 +16,7 @@ namespace {
 
 struct TraceOptions {
   std::vector<std::string> dbs;
-  std::string build = "all";
+  std::string build;
   std::string out;
 };
 
@@ -60,13 +61,14 @@ void add_trace_command(CLI::App& app) {
   auto options = std::make_shared<TraceOptions>();
   auto* cmd = app.add_subcommand("trace", "Write a Chrome Trace Event file of the compiles (opens in Perfetto)");
   add_db_option(*cmd, options->dbs);
-  cmd->add_option("--build", options->build, "latest, a build id, or all")->capture_default_str();
+  add_build_option(*cmd, options->build);
   cmd->add_option("-o,--output", options->out, "Trace file to write (default: standard output)");
   cmd->callback([options] {
-    if (options->dbs.empty()) options->dbs.push_back(default_db_path().string());
-    auto db = open_for_query(options->dbs);
-    const auto chosen = choose_build(*db, options->build, describe(options->dbs));
-    const auto rows = chosen.empty ? std::vector<CompileRecord>{} : db->compiles(chosen.selection);
+    const auto dbs = query_databases(options->dbs);
+    auto db = open_for_query(dbs);
+    const auto chosen = choose_build(db->builds(), options->build, describe(dbs));
+    // What ran: a result's batches that an earlier nix-build made have nothing on this build's clock.
+    const auto rows = latest_run_rows(chosen.empty ? std::vector<CompileRecord>{} : db->compiles(chosen.selection), chosen);
     const Timeline timeline = make_timeline(rows);
     const std::string text = trace_json(timeline).dump() + "\n";
     if (options->out.empty()) {

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include <nlohmann/json.hpp>
+
 #include "schema/schema_migrations.h"
 
 namespace nixcc {
@@ -65,6 +67,9 @@ constexpr const char* kCompileSelect =
     "c.original_cpu_s, b.name, b.kind "
     "FROM compiles c JOIN builds b ON b.id = c.build_id ";
 
+// The selection as a parameter: NULL for every build, else a JSON array of ids (json_each reads it).
+constexpr const char* kSelected = "(?1 IS NULL OR c.build_id IN (SELECT value FROM json_each(?1)))";
+
 // A path and the root column before it.
 RecordedPath read_path(const sqlite::Statement& stmt, int root_index, const std::string& db) {
   try {
@@ -114,7 +119,7 @@ CompileRecord read_compile(const sqlite::Statement& stmt, const std::string& db)
 
 void bind_selection(sqlite::Statement& stmt, int index, const BuildSelection& builds) {
   if (builds) {
-    stmt.bind(index, *builds);
+    stmt.bind(index, nlohmann::json(*builds).dump());
   } else {
     stmt.bind_null(index);
   }
@@ -176,7 +181,8 @@ void TimingDb::record_compile(const BuildRecord& build, const CompileRecord& com
 void TimingDb::record_compiles(const BuildRecord& build, std::span<const CompileRecord> compiles) {
   sqlite::Transaction tx(conn_);
   conn_.prepare(
-           "INSERT INTO builds(id, kind, base_dir, started_at, host, name, jobs) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+           "INSERT INTO builds(id, kind, base_dir, started_at, host, name, jobs, invocation) "
+           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
            "ON CONFLICT(id) DO UPDATE SET started_at = min(started_at, excluded.started_at)")
       .bind(1, build.id)
       .bind(2, build.kind)
@@ -185,6 +191,7 @@ void TimingDb::record_compiles(const BuildRecord& build, std::span<const Compile
       .bind(5, build.host)
       .bind(6, build.name)
       .bind(7, build.jobs)
+      .bind(8, build.invocation)
       .run();
   auto insert = conn_.prepare(
            "INSERT INTO compiles(build_id, source, object, directory, language, compiler, compiler_id, started_at, "
@@ -241,43 +248,19 @@ void TimingDb::limit_wal() {
 std::vector<BuildRow> TimingDb::builds() {
   auto stmt = conn_.prepare(
       "SELECT b.id, b.kind, b.base_dir, b.host, b.started_at, "
-      "(SELECT count(*) FROM compiles c WHERE c.build_id = b.id) "
+      "(SELECT count(*) FROM compiles c WHERE c.build_id = b.id), b.name, b.invocation "
       "FROM builds b ORDER BY b.started_at, b.rowid");
   std::vector<BuildRow> rows;
   while (stmt.step()) {
     rows.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2), stmt.column_text(3),
-                    stmt.column_double(4), stmt.column_int(5)});
+                    stmt.column_double(4), stmt.column_int(5), stmt.column_text(6), stmt.column_text(7)});
   }
   return rows;
 }
 
-std::optional<std::string> TimingDb::latest_build() {
-  auto stmt = conn_.prepare("SELECT id FROM builds ORDER BY started_at DESC, rowid DESC LIMIT 1");
-  if (!stmt.step()) return std::nullopt;
-  return stmt.column_text(0);
-}
-
-bool TimingDb::has_build(const std::string& id) {
-  auto stmt = conn_.prepare("SELECT 1 FROM builds WHERE id = ?1");
-  stmt.bind(1, id);
-  return stmt.step();
-}
-
-Totals TimingDb::totals(const BuildSelection& builds) {
-  auto stmt = conn_.prepare(
-      "SELECT count(DISTINCT build_id), count(*), coalesce(sum(exit_status != 0), 0), coalesce(sum(wall_s), 0), "
-      "coalesce(sum(user_s + sys_s), 0), coalesce(max(max_rss_kb), 0), coalesce(sum(reused), 0) "
-      "FROM compiles WHERE ?1 IS NULL OR build_id = ?1");
-  bind_selection(stmt, 1, builds);
-  stmt.step();
-  return {stmt.column_int(0), stmt.column_int(1), stmt.column_int(2),
-          stmt.column_double(3), stmt.column_double(4), stmt.column_int(5), stmt.column_int(6)};
-}
-
 std::vector<CompileRecord> TimingDb::slowest(const BuildSelection& builds, SlowestBy by, int limit) {
   const char* order = by == SlowestBy::Wall ? "c.wall_s" : "c.user_s + c.sys_s";
-  auto stmt = conn_.prepare(fmt::format("{} WHERE ?1 IS NULL OR c.build_id = ?1 ORDER BY {} DESC, c.id LIMIT ?2",
-                                        kCompileSelect, order));
+  auto stmt = conn_.prepare(fmt::format("{} WHERE {} ORDER BY {} DESC, c.id LIMIT ?2", kCompileSelect, kSelected, order));
   bind_selection(stmt, 1, builds);
   stmt.bind(2, limit);
   std::vector<CompileRecord> rows;
@@ -294,8 +277,7 @@ std::vector<HeaderRecord> TimingDb::headers_of(std::int64_t compile_id) {
 }
 
 std::vector<CompileRecord> TimingDb::compiles(const BuildSelection& builds) {
-  auto stmt = conn_.prepare(
-      fmt::format("{} WHERE ?1 IS NULL OR c.build_id = ?1 ORDER BY c.started_at, c.id", kCompileSelect));
+  auto stmt = conn_.prepare(fmt::format("{} WHERE {} ORDER BY c.started_at, c.id", kCompileSelect, kSelected));
   bind_selection(stmt, 1, builds);
   std::vector<CompileRecord> rows;
   while (stmt.step()) rows.push_back(read_compile(stmt, conn_.path()));
@@ -307,7 +289,7 @@ std::vector<HeaderCost> TimingDb::header_costs(const BuildSelection& builds, int
       "SELECT h.root, h.path, count(*), sum(coalesce(c.original_wall_s, c.wall_s)), "
       "sum(coalesce(c.original_cpu_s, c.user_s + c.sys_s)) "
       "FROM headers h JOIN compiles c ON c.id = h.compile_id "
-      "WHERE (?1 IS NULL OR c.build_id = ?1) AND (?3 OR h.root != '') "
+      "WHERE " + std::string(kSelected) + " AND (?3 OR h.root != '') "
       "GROUP BY h.root, h.path ORDER BY 4 DESC, h.root, h.path LIMIT ?2");
   bind_selection(stmt, 1, builds);
   stmt.bind(2, limit);
@@ -344,18 +326,18 @@ void TimingDb::make_self_contained() {
 }
 
 std::int64_t TimingDb::merge_from(TimingDb& other) {
-  static constexpr const char* kBuildColumns = "id, kind, base_dir, started_at, host, finished_at, jobs, name";
+  static constexpr const char* kBuildColumns = "id, kind, base_dir, started_at, host, finished_at, jobs, name, invocation";
   static constexpr const char* kCompileColumns =
       "source, object, directory, language, compiler, compiler_id, started_at, wall_s, user_s, sys_s, max_rss_kb, "
       "exit_status, args_hash, input_hash, worker, start_offset_s, reused, original_wall_s, original_cpu_s, "
       "source_root, object_root, directory_root";
-  constexpr int kBuildColumnCount = 8;
+  constexpr int kBuildColumnCount = 9;
   constexpr int kCompileColumnCount = 22;
 
   sqlite::Transaction tx(conn_);
   auto read_builds = other.conn_.prepare(fmt::format("SELECT {} FROM builds ORDER BY rowid", kBuildColumns));
-  auto insert_build = conn_.prepare(fmt::format("INSERT OR IGNORE INTO builds({}) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                                                kBuildColumns));
+  auto insert_build = conn_.prepare(
+      fmt::format("INSERT OR IGNORE INTO builds({}) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", kBuildColumns));
   auto read_compiles = other.conn_.prepare(
       fmt::format("SELECT id, {} FROM compiles WHERE build_id = ?1 ORDER BY id", kCompileColumns));
   auto insert_compile = conn_.prepare(fmt::format(

@@ -25,6 +25,7 @@ struct BuildRecord {
   // Batch builds only.
   std::string name;
   std::optional<int> jobs;
+  std::string invocation;  // the process that started the batch: one per nix-build ("" when unknown)
 };
 
 /// A header a compile read, and its XXH3-128.
@@ -84,20 +85,12 @@ struct BuildRow {
   std::string host;
   double started_at = 0;
   std::int64_t compiles = 0;
+  std::string name;        // a batch's
+  std::string invocation;  // a batch's
 };
 
-struct Totals {
-  std::int64_t builds = 0;
-  std::int64_t compiles = 0;
-  std::int64_t failures = 0;
-  double wall_s = 0;
-  double cpu_s = 0;
-  std::int64_t peak_rss_kb = 0;
-  std::int64_t reused = 0;
-};
-
-/// Which builds a query covers: one build id, or every build when empty.
-using BuildSelection = std::optional<std::string>;
+/// Which builds a query covers: these build ids, or every build when empty.
+using BuildSelection = std::optional<std::vector<std::string>>;
 
 enum class SlowestBy { Wall, Cpu };
 
@@ -119,11 +112,8 @@ class TimingDb {
   /// Records several compiles of one build in a single transaction.
   void record_compiles(const BuildRecord& build, std::span<const CompileRecord> compiles);
 
+  /// Every build, in start order.
   std::vector<BuildRow> builds();
-  /// The id of the build that started last, if any.
-  std::optional<std::string> latest_build();
-  bool has_build(const std::string& id);
-  Totals totals(const BuildSelection& builds);
   std::vector<CompileRecord> slowest(const BuildSelection& builds, SlowestBy by, int limit);
   std::vector<HeaderRecord> headers_of(std::int64_t compile_id);
   /// Every compile of the selected builds, in start order (without header lists).

@@ -40,8 +40,10 @@ db="$result/timings.sqlite"
 # The generated header is the build directory's, wherever the batch's tree put it.
 [ "$(sql "$db" "SELECT count(*) FROM headers WHERE root = 'build' AND path = 'generated/demo/version.h'")" = 1 ] ||
   fail "version.h should be recorded relative to the build directory: $(sql "$db" "SELECT root, path FROM headers WHERE path LIKE '%version.h'")"
+# A result's database is one build: by default stats covers every batch of it.
 "$NIXCC" stats --db "$db" --format json >"$SCRATCH/stats.json" || fail "nixcc stats --format json failed"
-jq -e '.format == "nixcc-stats"' "$SCRATCH/stats.json" >/dev/null || fail "nixcc stats --format json: $(cat "$SCRATCH/stats.json")"
+jq -e '.format == "nixcc-stats" and .totals.compiles == 7 and .totals.builds == 3 and .totals.compiled == 7' \
+  "$SCRATCH/stats.json" >/dev/null || fail "nixcc stats on a result should cover its 3 batches: $(jq -c .totals "$SCRATCH/stats.json")"
 "$NIXCC" stats --db "$db" --format json --build all >"$SCRATCH/stats-all.json" || fail "nixcc stats --build all failed"
 jq -e '.totals.compiles == 7 and .totals.builds == 3 and .totals.failures == 0' "$SCRATCH/stats-all.json" >/dev/null ||
   fail "nixcc stats --build all should count 3 builds, 7 compiles: $(jq -c .totals "$SCRATCH/stats-all.json")"

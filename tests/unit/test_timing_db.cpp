@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -89,10 +91,44 @@ void make_db_at_version(const fs::path& path, int version, bool wal = false) {
   }
 }
 
+// What tests ask of a database's rows, from compiles() and builds().
+struct Totals {
+  std::int64_t builds = 0, compiles = 0, failures = 0, peak_rss_kb = 0;
+  double wall_s = 0, cpu_s = 0;
+};
+
+Totals totals_of(TimingDb& db, const nixcc::BuildSelection& selection) {
+  Totals t;
+  std::set<std::string> builds;
+  for (const auto& row : db.compiles(selection)) {
+    builds.insert(row.build_id);
+    ++t.compiles;
+    if (row.exit_status != 0) ++t.failures;
+    t.wall_s += row.wall_s;
+    t.cpu_s += row.cpu_s();
+    t.peak_rss_kb = std::max(t.peak_rss_kb, row.max_rss_kb);
+  }
+  t.builds = static_cast<std::int64_t>(builds.size());
+  return t;
+}
+
+nixcc::BuildSelection only(const std::string& id) { return std::vector<std::string>{id}; }
+
+std::optional<std::string> latest_build(TimingDb& db) {
+  const auto builds = db.builds();  // in start order
+  if (builds.empty()) return std::nullopt;
+  return builds.back().id;
+}
+
+bool has_build(TimingDb& db, const std::string& id) {
+  const auto builds = db.builds();
+  return std::any_of(builds.begin(), builds.end(), [&](const nixcc::BuildRow& b) { return b.id == id; });
+}
+
 // Checks the row make_db_at_version wrote reads back through TimingDb.
 void check_old_rows(TimingDb& db) {
-  CHECK(db.has_build("old"));
-  const auto totals = db.totals(std::nullopt);
+  CHECK(has_build(db, "old"));
+  const auto totals = totals_of(db, std::nullopt);
   CHECK(totals.builds == 1);
   CHECK(totals.compiles == 1);
   CHECK(totals.wall_s == Approx(2.5));
@@ -175,8 +211,8 @@ TEST_CASE("a new database is created at the latest schema in WAL mode", "[timing
     TimingDb db(path);
     CHECK(db.schema_version() == TimingDb::latest_version());
     CHECK(db.path() == path.string());
-    CHECK(db.totals(std::nullopt).compiles == 0);
-    CHECK_FALSE(db.latest_build());
+    CHECK(totals_of(db, std::nullopt).compiles == 0);
+    CHECK_FALSE(latest_build(db));
   }
   REQUIRE(fs::exists(path));
   RawDb raw(path);
@@ -212,7 +248,7 @@ TEST_CASE("a SQLite database at version 0 migrates to the latest", "[timing_db]"
     TimingDb db(path);
     CHECK(db.schema_version() == TimingDb::latest_version());
     db.record_compile(build_record("b", 1), compile_record("a.cpp", 1, 1, 0, 1, 0));
-    CHECK(db.totals(std::nullopt).compiles == 1);
+    CHECK(totals_of(db, std::nullopt).compiles == 1);
   }
   RawDb raw(path);
   CHECK(raw.value("PRAGMA user_version") == std::to_string(TimingDb::latest_version()));
@@ -231,8 +267,8 @@ TEST_CASE("a database at every earlier version migrates and keeps its rows", "[t
       check_old_rows(db);
       // New rows go in beside the old ones.
       db.record_compile(build_record("new", 2000), compile_record("b.cpp", 1, 1, 0, 1, 0));
-      CHECK(db.totals(std::nullopt).compiles == 2);
-      CHECK(db.latest_build() == "new");
+      CHECK(totals_of(db, std::nullopt).compiles == 2);
+      CHECK(latest_build(db) == "new");
     }
     RawDb raw(path);
     CHECK(raw.value("PRAGMA user_version") == std::to_string(latest));
@@ -297,7 +333,7 @@ TEST_CASE("read-only open of an older database leaves the file alone", "[timing_
         if (version > 0) {
           check_old_rows(db);
         } else {
-          CHECK(db.totals(std::nullopt).compiles == 0);
+          CHECK(totals_of(db, std::nullopt).compiles == 0);
           CHECK(db.builds().empty());
         }
       }
@@ -314,8 +350,8 @@ TEST_CASE("read-only open of an empty file reads as an empty database", "[timing
   write_file(path, "");
   {
     TimingDb db(path, TimingDb::Access::ReadOnly);
-    CHECK(db.totals(std::nullopt).compiles == 0);
-    CHECK_FALSE(db.latest_build());
+    CHECK(totals_of(db, std::nullopt).compiles == 0);
+    CHECK_FALSE(latest_build(db));
   }
   CHECK(fs::file_size(path) == 0);
 }
@@ -330,8 +366,8 @@ TEST_CASE("read-only open sees rows still in the write-ahead log", "[timing_db]"
   const auto before = read_file(path);
   TimingDb db(path, TimingDb::Access::ReadOnly);
   CHECK(db.schema_version() == TimingDb::latest_version());
-  CHECK(db.totals(std::nullopt).compiles == 1);
-  CHECK(db.latest_build() == "b");
+  CHECK(totals_of(db, std::nullopt).compiles == 1);
+  CHECK(latest_build(db) == "b");
   CHECK(read_file(path) == before);
 }
 
@@ -366,7 +402,7 @@ TEST_CASE("recorded compiles read back through every query", "[timing_db]") {
   db.record_compile(build_record("b1", 100), compile_record("b.cpp", 3.0, 0.5, 0.25, 3000, 1));
   db.record_compile(build_record("b2", 200), compile_record("c.cpp", 2.0, 4.0, 1.0, 2000, 0));
 
-  const auto all = db.totals(std::nullopt);
+  const auto all = totals_of(db, std::nullopt);
   CHECK(all.builds == 2);
   CHECK(all.compiles == 3);
   CHECK(all.failures == 1);
@@ -374,11 +410,11 @@ TEST_CASE("recorded compiles read back through every query", "[timing_db]") {
   CHECK(all.cpu_s == Approx(7.0));
   CHECK(all.peak_rss_kb == 3000);
 
-  const auto b1 = db.totals(std::string("b1"));
+  const auto b1 = totals_of(db, only("b1"));
   CHECK(b1.builds == 1);
   CHECK(b1.compiles == 2);
   CHECK(b1.wall_s == Approx(4.5));
-  CHECK(db.totals(std::string("nope")).compiles == 0);
+  CHECK(totals_of(db, only("nope")).compiles == 0);
 
   const auto by_wall = db.slowest(std::nullopt, nixcc::SlowestBy::Wall, 2);
   REQUIRE(by_wall.size() == 2);
@@ -390,7 +426,7 @@ TEST_CASE("recorded compiles read back through every query", "[timing_db]") {
   CHECK(by_cpu[0].source == RecordedPath{PathRoot::Source, "c.cpp"});
   CHECK(by_cpu[0].cpu_s() == Approx(5.0));
   CHECK(by_cpu[1].source == RecordedPath{PathRoot::Source, "a.cpp"});
-  const auto in_b1 = db.slowest(std::string("b1"), nixcc::SlowestBy::Wall, 10);
+  const auto in_b1 = db.slowest(only("b1"), nixcc::SlowestBy::Wall, 10);
   REQUIRE(in_b1.size() == 2);
   CHECK(in_b1[1].source == RecordedPath{PathRoot::Source, "a.cpp"});
   CHECK(in_b1[1].build_id == "b1");
@@ -405,9 +441,9 @@ TEST_CASE("recorded compiles read back through every query", "[timing_db]") {
   CHECK(headers[1].file == RecordedPath{PathRoot::Source, "z.h"});
   CHECK(db.headers_of(in_b1[0].id).empty());
 
-  CHECK(db.latest_build() == "b2");
-  CHECK(db.has_build("b1"));
-  CHECK_FALSE(db.has_build("b3"));
+  CHECK(latest_build(db) == "b2");
+  CHECK(has_build(db, "b1"));
+  CHECK_FALSE(has_build(db, "b3"));
   const auto builds = db.builds();
   REQUIRE(builds.size() == 2);
   CHECK(builds[0].id == "b1");
@@ -423,9 +459,9 @@ TEST_CASE("a build starts at its earliest recorded compile", "[timing_db]") {
   db.record_compile(build_record("b1", 100), compile_record("a.cpp", 1, 1, 0, 1, 0));
   db.record_compile(build_record("b2", 200), compile_record("b.cpp", 1, 1, 0, 1, 0));
   db.record_compile(build_record("b1", 300), compile_record("c.cpp", 1, 1, 0, 1, 0));
-  CHECK(db.latest_build() == "b2");
+  CHECK(latest_build(db) == "b2");
   db.record_compile(build_record("b2", 50), compile_record("d.cpp", 1, 1, 0, 1, 0));
-  CHECK(db.latest_build() == "b1");
+  CHECK(latest_build(db) == "b1");
   const auto builds = db.builds();
   REQUIRE(builds.size() == 2);
   CHECK(builds[0].id == "b2");
@@ -445,7 +481,7 @@ TEST_CASE("rows survive closing and reopening", "[timing_db]") {
     db.record_compile(build_record("b1", 100), compile_record("b.cpp", 1, 1, 0, 1, 0));
   }
   TimingDb db(path);
-  CHECK(db.totals(std::nullopt).compiles == 2);
+  CHECK(totals_of(db, std::nullopt).compiles == 2);
   CHECK(db.builds().size() == 1);
 }
 
@@ -458,13 +494,13 @@ TEST_CASE("clear removes every row but keeps the schema", "[timing_db]") {
   db.record_compile(build_record("b1", 100), a);
   const auto id = db.slowest(std::nullopt, nixcc::SlowestBy::Wall, 1).at(0).id;
   db.clear();
-  CHECK(db.totals(std::nullopt).compiles == 0);
-  CHECK_FALSE(db.latest_build());
-  CHECK_FALSE(db.has_build("b1"));
+  CHECK(totals_of(db, std::nullopt).compiles == 0);
+  CHECK_FALSE(latest_build(db));
+  CHECK_FALSE(has_build(db, "b1"));
   CHECK(db.headers_of(id).empty());
   CHECK(db.schema_version() == TimingDb::latest_version());
   db.record_compile(build_record("b2", 100), a);
-  CHECK(db.totals(std::nullopt).compiles == 1);
+  CHECK(totals_of(db, std::nullopt).compiles == 1);
   RawDb raw(path);
   CHECK(raw.value("SELECT count(*) FROM headers") == "1");
 }
@@ -583,6 +619,7 @@ TEST_CASE("version 4 gives every path of an older database the folder it is rela
   CHECK(files(3) == std::vector<P>{{PathRoot::None, "/usr/include/stdio.h"}, {PathRoot::Build, "gen/config.h"},
                                    {PathRoot::Source, "include/a.h"}});
   CHECK(files(5) == std::vector<P>{{PathRoot::Build, "gen/config.h"}});
+  for (const auto& b : db.builds()) CHECK(b.invocation.empty());
 }
 
 TEST_CASE("a root the database does not know is an error naming the file", "[timing_db]") {
@@ -600,4 +637,40 @@ TEST_CASE("a root the database does not know is an error naming the file", "[tim
   const auto message = error_of([&] { db.compiles(std::nullopt); });
   CHECK(message.find(path.string()) != std::string::npos);
   CHECK(message.find("'elsewhere'") != std::string::npos);
+}
+
+TEST_CASE("a selection of several builds reads exactly their rows", "[timing_db]") {
+  TempDir dir;
+  TimingDb db(dir / "db.sqlite");
+  db.record_compile(build_record("b1", 100), compile_record("a.cpp", 1, 1, 0, 1, 0));
+  db.record_compile(build_record("b2", 200), compile_record("b.cpp", 2, 1, 0, 1, 0));
+  db.record_compile(build_record("b3", 300), compile_record("c.cpp", 4, 1, 0, 1, 0));
+  const nixcc::BuildSelection two = std::vector<std::string>{"b1", "b3"};
+  CHECK(totals_of(db, two).compiles == 2);
+  CHECK(totals_of(db, two).wall_s == Approx(5));
+  CHECK(db.slowest(two, nixcc::SlowestBy::Wall, 10).size() == 2);
+  CHECK(totals_of(db, nixcc::BuildSelection(std::vector<std::string>{})).compiles == 0);
+  // An id with a quote in it is a value, not SQL.
+  db.record_compile(build_record("it's", 400), compile_record("d.cpp", 1, 1, 0, 1, 0));
+  CHECK(totals_of(db, only("it's")).compiles == 1);
+}
+
+TEST_CASE("a batch's invocation is written, read and merged", "[timing_db]") {
+  TempDir dir;
+  auto build = build_record("batch-1", 100);
+  build.kind = "batch";
+  build.name = "b0";
+  build.invocation = "boot-42-1000";
+  {
+    TimingDb db(dir / "one.sqlite");
+    db.record_compile(build, compile_record("a.cpp", 1, 1, 0, 1, 0));
+  }
+  TimingDb in(dir / "one.sqlite", TimingDb::Access::ReadOnly);
+  TimingDb merged(dir / "merged.sqlite");
+  CHECK(merged.merge_from(in) == 1);
+  const auto builds = merged.builds();
+  REQUIRE(builds.size() == 1);
+  CHECK(builds[0].invocation == "boot-42-1000");
+  CHECK(builds[0].name == "b0");
+  CHECK(merged.compiles(std::nullopt).at(0).source == RecordedPath{PathRoot::Source, "a.cpp"});
 }
