@@ -49,9 +49,18 @@ std::string to_text(const TimingDiff& d) {
   for (const auto& c : d.changed) out += fmt::format("  {}: {}\n", c.source, describe_change(c));
   auto times = [&](const char* title, const std::vector<TimeChange>& list) {
     out += fmt::format("\n{} ({})\n", title, list.size());
+    if (list.empty()) return;
+    Table table{{"before s", "after s", "change", "source"}, {}, {true, true, true, false}};
     for (const auto& t : list) {
-      out += fmt::format("  {:>8} -> {:>8} s  {:+.0f}%  {}\n", format_seconds(t.old_s), format_seconds(t.new_s),
-                         t.old_s > 0 ? 100.0 * (t.new_s - t.old_s) / t.old_s : 0.0, t.source);
+      table.rows.push_back({format_seconds(t.old_s), format_seconds(t.new_s),
+                            fmt::format("{:+.0f}%", t.old_s > 0 ? 100.0 * (t.new_s - t.old_s) / t.old_s : 0.0), t.source});
+    }
+    // Indented like the other lists.
+    const std::string rendered = render_table(table);
+    for (std::size_t start = 0; start < rendered.size();) {
+      const auto end = rendered.find('\n', start);
+      out += "  " + rendered.substr(start, end - start + 1);
+      start = end + 1;
     }
   };
   times("Slower", d.slower);

@@ -25,8 +25,8 @@ nlohmann::json trace_json(const Timeline& t) {
   json events = json::array();
   for (std::size_t g = 0; g < t.groups.size(); ++g) {
     const int pid = static_cast<int>(g) + 1;
-    events.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", pid}, {"tid", 0}, {"args", {{"name", t.groups[g]}}}});
-    for (int track = 0; track < t.tracks[g]; ++track) {
+    events.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", pid}, {"tid", 0}, {"args", {{"name", t.groups[g].name}}}});
+    for (int track = 0; track < t.groups[g].tracks; ++track) {
       events.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", track},
                         {"args", {{"name", fmt::format("worker {}", track)}}}});
     }
@@ -77,7 +77,7 @@ void add_trace_command(CLI::App& app) {
     }
     write_file_atomically(options->out, text);
     int tracks = 0;
-    for (int n : timeline.tracks) tracks += n;
+    for (const auto& g : timeline.groups) tracks += g.tracks;
     std::fputs(fmt::format("nixcc trace: {} compiles on {} tracks -> {}\n", rows.size(), tracks, options->out).c_str(), stdout);
   });
 }
