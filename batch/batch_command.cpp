@@ -1,5 +1,7 @@
 #include "batch/batch_command.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <memory>
 #include <thread>
@@ -8,6 +10,7 @@
 
 #include "batch/batch_runner.h"
 #include "util/host.h"
+#include "util/process_info.h"
 
 namespace nixcc {
 namespace {
@@ -57,6 +60,9 @@ void add_batch_command(CLI::App& app) {
     options.keep_going = args->keep_going;
     const char* id = std::getenv("NIXCC_BUILD_ID");
     options.build_id = id && *id ? id : fmt::format("batch-{}-{:.6f}", std::filesystem::path(args->manifest).stem().string(), unix_now());
+    // Batches of one nix-build share their parent (nix-build, or the daemon's worker for one client),
+    // which is how queries tell this build's batches from earlier ones. A sandbox hides it: "".
+    options.invocation = process_identity(::getppid());
     const int status = run_batch(options);
     if (status != 0) throw CLI::RuntimeError(status);
   });

@@ -181,6 +181,7 @@ class BatchRun {
     build_.started_at = batch_start_unix_;
     build_.name = manifest.name;
     build_.jobs = options.jobs;
+    build_.invocation = options.invocation;
   }
 
   int run() {
@@ -243,7 +244,7 @@ class BatchRun {
     fs::path source = dir;
     if (!output_.set_aside().empty() && fs::weakly_canonical(dir, ec) == output_.dir()) source = output_.set_aside();
     try {
-      previous_.emplace(source);
+      previous_.emplace(source, layout_);
     } catch (const std::exception& e) {
       std::fputs(fmt::format("nixcc batch: warning: {}; compiling every unit\n", e.what()).c_str(), stderr);
     }
@@ -252,9 +253,9 @@ class BatchRun {
   // Whether the previous output holds this unit's object with the same input hash (no copying yet).
   std::optional<InputHash> reusable(const Job& job) {
     if (!previous_) return std::nullopt;
-    const CompileRecord* prev = previous_->find(job.unit->object);
-    if (!prev || prev->args_hash != job.args_hash || prev->compiler_id != job.compiler_id) return std::nullopt;
-    return rehash_if_unchanged(prev->input_hash, prev->headers, job.compiler_id, job.args_hash, job.source,
+    const auto* prev = previous_->find(job.unit->object);
+    if (!prev || prev->record.args_hash != job.args_hash || prev->record.compiler_id != job.compiler_id) return std::nullopt;
+    return rehash_if_unchanged(prev->record.input_hash, prev->headers, job.compiler_id, job.args_hash, job.source,
                                hash_cache_);
   }
 
@@ -264,7 +265,7 @@ class BatchRun {
     std::vector<CompileRecord> records;
     for (auto& [job, inputs] : reusable_jobs) {
       if (stop_requested()) break;
-      const CompileRecord& prev = *previous_->find(job->unit->object);
+      const CompileRecord& prev = previous_->find(job->unit->object)->record;
       if (!reads_only_planned(*job, inputs.headers)) {  // planned differently since: compile and check afresh
         queue.push_back(job);
         continue;
@@ -281,11 +282,11 @@ class BatchRun {
       }
       CompileRecord record = base_record(*job, started_unix, std::chrono::duration<double>(Clock::now() - start).count());
       record.input_hash = inputs.value;
-      record.headers = std::move(inputs.headers);
+      record.headers = recorded(inputs.headers);
       record.reused = true;
       record.start_offset_s = std::chrono::duration<double>(start - batch_start_).count();
-      record.original_wall_s = prev.original_wall_s.value_or(prev.wall_s);
-      record.original_cpu_s = prev.original_cpu_s.value_or(prev.user_s + prev.sys_s);
+      record.original_wall_s = prev.compile_wall_s();
+      record.original_cpu_s = prev.compile_cpu_s();
       records.push_back(std::move(record));
       ++reused_;
       progress(fmt::format("{} reused", job->unit->source));
@@ -293,11 +294,19 @@ class BatchRun {
     db_->record_compiles(build_, records);
   }
 
+  // Headers named by this tree, as the database records them.
+  std::vector<HeaderRecord> recorded(const std::vector<HashedFile>& headers) const {
+    std::vector<HeaderRecord> out;
+    out.reserve(headers.size());
+    for (const auto& h : headers) out.push_back({layout_.record(h.path), h.hash});
+    return out;
+  }
+
   CompileRecord base_record(const Job& job, double started_unix, double wall_s) const {
     CompileRecord record;
-    record.source = job.unit->source;
-    record.object = job.unit->object;
-    record.directory = relative_if_under(job.cwd, manifest_.source_root);
+    record.source = layout_.record(job.unit->source);
+    record.object = {PathRoot::Output, job.unit->object};
+    record.directory = layout_.record(job.cwd.lexically_relative(manifest_.source_root).string());
     record.language = job.language;
     record.compiler = job.compiler.string();
     record.compiler_id = job.compiler_id;
@@ -317,19 +326,19 @@ class BatchRun {
     record.exit_status = usage.exit_status;
     record.worker = done.slot;
     record.start_offset_s = job.start_offset_s;
-    std::error_code ec;
+    InputHash inputs;
     if (usage.exit_status == 0) {
       // No depfile (a compiler that ignores -MD) leaves the input hash empty: such a unit is never reused.
       if (auto headers = read_depfile_headers(job.depfile, job.cwd, job.compiled_source)) {
         for (auto& h : *headers) {
           if (const auto it = job.copies.find(h); it != job.copies.end()) h = it->second;
         }
-        const auto inputs = hash_inputs(job.compiler_id, job.args_hash, job.source, *headers, hash_cache_);
+        inputs = hash_inputs(job.compiler_id, job.args_hash, job.source, *headers, hash_cache_);
         record.input_hash = inputs.value;
-        record.headers = inputs.headers;
+        record.headers = recorded(inputs.headers);
       }
     }
-    const auto unplanned = check_reads(job, record);
+    const auto unplanned = check_reads(job, record, inputs.headers);
     db_->record_compile(build_, record);
 
     const std::string out = read_file(job.out_log).value_or("");
@@ -374,7 +383,7 @@ class BatchRun {
 
   // The guard: a unit whose compiler read a file the plan did not list for it fails, with one line
   // saying which. Returns that line.
-  std::optional<std::string> check_reads(const Job& job, const CompileRecord& record) {
+  std::optional<std::string> check_reads(const Job& job, const CompileRecord& record, const std::vector<HashedFile>& read) {
     if (!job.planned || record.exit_status != 0) return std::nullopt;
     const auto start = Clock::now();
     std::optional<std::string> message;
@@ -384,14 +393,14 @@ class BatchRun {
                             "checked against the plan; re-run nixcc-plan", manifest_.name, job.unit->source);
     } else {
       try {
-        auto read = find_unplanned_read(record.headers, *job.planned, planned_dirs_);
-        if (read && fs::path(read->file).is_absolute()) {  // not where the planner saw the compiler look: ask it
+        auto unplanned = find_unplanned_read(read, *job.planned, planned_dirs_);
+        if (unplanned && fs::path(unplanned->file).is_absolute()) {  // not where the planner saw the compiler look: ask it
           const auto asking = Clock::now();
           const auto& dirs = own_dirs(job);
           ask_s_ += std::chrono::duration<double>(Clock::now() - asking).count();
-          read = find_unplanned_read(record.headers, *job.planned, dirs);
+          unplanned = find_unplanned_read(read, *job.planned, dirs);
         }
-        if (read) message = unplanned_read_message(manifest_.name, job.unit->source, *read);
+        if (unplanned) message = unplanned_read_message(manifest_.name, job.unit->source, *unplanned);
       } catch (const std::exception& e) {
         message = fmt::format("nixcc batch: {}: {}: {}", manifest_.name, job.unit->source, e.what());
       }
@@ -463,6 +472,7 @@ class BatchRun {
   std::optional<TimingDb> db_;
   BuildRecord build_;
   Frame frame_{manifest_.source_root};
+  TreeLayout layout_{manifest_.layout()};
   InputFileCache hash_cache_{frame_};
   CompilerDirs planned_dirs_{{manifest_.system_dirs.begin(), manifest_.system_dirs.end()}};
   CompilerDirsCache compiler_dirs_;

@@ -13,6 +13,7 @@ struct BatchOptions {
   int jobs = 1;
   bool keep_going = false;
   std::string build_id;
+  std::string invocation;  // the process that started the batch (nix-build); see BuildRecord
 };
 
 /// Compiles every unit of the manifest into `out` on a pool of `jobs` compilers, reusing objects from

@@ -79,6 +79,8 @@ std::string batch_manifest_text(const BatchManifest& manifest) {
               {"name", manifest.name},
               {"source_root", manifest.source_root.string()}};
   if (!manifest.compiler.empty()) doc["compiler"] = manifest.compiler;
+  if (manifest.source_dir != ".") doc["source_dir"] = manifest.source_dir;
+  if (!manifest.build_dir.empty()) doc["build_dir"] = manifest.build_dir;
   if (!manifest.system_dirs.empty()) doc["system_dirs"] = manifest.system_dirs;
   json units = json::array();
   for (const auto& u : manifest.units) {
@@ -103,8 +105,9 @@ HashHex batch_fingerprint(const BatchManifest& manifest, std::span<const HashHex
     throw std::logic_error("batch_fingerprint: one input hash per unit");
   }
   Hasher h;
-  h.add_field("nixcc-batch-fingerprint-4").add_field(kManifestFormat).add_field(std::to_string(kManifestVersion));
+  h.add_field("nixcc-batch-fingerprint-5").add_field(kManifestFormat).add_field(std::to_string(kManifestVersion));
   h.add_field(manifest.name).add_field(manifest.source_root.string()).add_field(manifest.compiler);
+  h.add_field(manifest.source_dir).add_field(manifest.build_dir);
   h.add_field(std::to_string(manifest.system_dirs.size()));
   for (const auto& d : manifest.system_dirs) h.add_field(d);
   for (std::size_t i = 0; i < manifest.units.size(); ++i) {
@@ -190,6 +193,17 @@ BatchManifest read_batch_manifest(const fs::path& path) {
   if (manifest.source_root.has_filename() == false && manifest.source_root != manifest.source_root.root_path()) {
     manifest.source_root = manifest.source_root.parent_path();  // drop a trailing slash
   }
+
+  // Folders of the tree: relative, never climbing out, lexically normal (paths are compared with them).
+  const auto tree_folder = [&](const std::string& key, std::string fallback) {
+    const std::string value = optional_string(path, doc, key, "manifest", fallback);
+    require_inside(path, value, key, false);
+    std::string normal = fs::path(value).lexically_normal().string();
+    while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+    return normal;
+  };
+  manifest.source_dir = tree_folder("source_dir", ".");
+  if (doc.contains("build_dir")) manifest.build_dir = tree_folder("build_dir", "");
 
   if (const auto dirs = doc.find("system_dirs"); dirs != doc.end() && !dirs->is_null()) {
     if (!dirs->is_array()) throw ManifestError(path, "system_dirs: must be an array");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/hash.h"
+#include "core/recorded_path.h"
 
 namespace nixcc {
 
@@ -44,7 +45,15 @@ struct BatchManifest {
   /// there is expected; one read anywhere else makes the batch ask the compiler itself.
   std::vector<std::string> system_dirs;
   std::filesystem::path source_root;  // absolute once read; written as given (nixcc-plan writes ".")
+  /// Where the project's source and build directories lie in the tree, relative to source_root: the
+  /// timing database records paths relative to them (core/recorded_path.h), as the launcher does.
+  /// nixcc-plan writes "s" (or the folder below s/ that CMake's source directory is) and "b".
+  std::string source_dir = ".";
+  std::string build_dir;  // "" when the tree has none
   std::vector<BatchUnit> units;
+
+  /// The tree's layout for recording paths.
+  TreeLayout layout() const { return TreeLayout(source_dir, build_dir); }
 };
 
 /// Reads and validates `path`. Throws std::runtime_error naming the file and the offending field.

@@ -4,44 +4,15 @@
 
 #include <array>
 #include <cstdlib>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string_view>
 
 #include <fmt/format.h>
 
+#include "util/process_info.h"
+
 namespace nixcc {
 namespace {
-
-struct ProcessInfo {
-  std::string name;
-  long parent = 0;
-  std::string start_time;  // clock ticks since boot
-};
-
-std::optional<ProcessInfo> read_process(long pid) {
-  std::ifstream in(fmt::format("/proc/{}/stat", pid));
-  std::string stat;
-  if (!std::getline(in, stat)) return std::nullopt;
-  // The name sits in parentheses and may itself contain spaces or ')': the last ')' ends it.
-  const auto open = stat.find('(');
-  const auto close = stat.rfind(')');
-  if (open == std::string::npos || close == std::string::npos || close < open) return std::nullopt;
-  ProcessInfo info;
-  info.name = stat.substr(open + 1, close - open - 1);
-  std::istringstream fields(stat.substr(close + 2));
-  std::string field;
-  // Fields after the name start at 3 (state); ppid is 4, starttime is 22.
-  for (int index = 3; fields >> field; ++index) {
-    if (index == 4) info.parent = std::atol(field.c_str());
-    if (index == 22) {
-      info.start_time = field;
-      return info;
-    }
-  }
-  return std::nullopt;
-}
 
 bool is_build_tool(std::string_view name) {
   // Not ctest or nix-build: they run many independent builds, each of which should get its own id.
@@ -50,13 +21,6 @@ bool is_build_tool(std::string_view name) {
     if (name == tool) return true;
   }
   return false;
-}
-
-std::string boot_id() {
-  std::ifstream in("/proc/sys/kernel/random/boot_id");
-  std::string id;
-  std::getline(in, id);
-  return id.substr(0, 8);
 }
 
 }  // namespace

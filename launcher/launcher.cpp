@@ -19,6 +19,7 @@
 #include "core/depfile.h"
 #include "util/host.h"
 #include "core/input_hash.h"
+#include "core/recorded_path.h"
 #include "util/paths.h"
 #include "schema/timing_db.h"
 
@@ -103,17 +104,24 @@ void record(const LaunchedCompile& launch, const CompilerArgs& args, const fs::p
   const auto compiler_id = compiler_identity(launch.real_compiler);
   const auto args_hash = hash_arguments(args.hashed_args);
 
+  const auto recorded = [&](const fs::path& absolute) {
+    return record_host_path(absolute, dirs.source_dir, dirs.build_dir);
+  };
   CompileRecord compile;
   if (usage.exit_status == 0) {
     if (const auto headers = read_depfile_headers(depfile, cwd, source)) {
+      // Hashed by their names relative to the source directory, so the hash does not depend on where
+      // the tree is checked out; recorded relative to their own folder.
       const auto inputs = hash_inputs(compiler_id, args_hash, source, *headers, dirs.source_dir);
       compile.input_hash = inputs.value;
-      compile.headers = inputs.headers;
+      for (const auto& h : inputs.headers) {
+        compile.headers.push_back({recorded(absolute_from(dirs.source_dir, h.path)), h.hash});
+      }
     }
   }
-  compile.source = relative_if_under(source, dirs.source_dir);
-  compile.object = relative_if_under(absolute_from(cwd, args.object), dirs.build_dir);
-  compile.directory = relative_if_under(cwd, dirs.build_dir);
+  compile.source = recorded(source);
+  compile.object = recorded(absolute_from(cwd, args.object));
+  compile.directory = recorded(cwd);
   compile.language = args.language;
   compile.compiler = launch.real_compiler.string();
   compile.compiler_id = compiler_id;

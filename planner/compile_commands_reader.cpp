@@ -99,6 +99,7 @@ Project read_compile_commands(const fs::path& file_in, const fs::path& source_di
     units.push_back(std::move(unit));
   }
   project.source_dir = source_dir.empty() ? common_folder(sources) : fs::absolute(source_dir).lexically_normal();
+  project.cmake_source_dir = project.source_dir;
   for (auto& unit : units) {
     const std::string name = plan_name(project, unit.source);
     if (name.empty()) {

@@ -300,6 +300,7 @@ Project read_file_api(const fs::path& build_dir_in) {
   const Compilers compilers(*reply, project);
   const TargetDocs targets = read_target_docs(*reply, codemodel, codemodel_file);
   const fs::path cmake_source_dir = project.source_dir;
+  project.cmake_source_dir = cmake_source_dir;
   project.source_dir = common_source_root(project, targets.docs);
   TargetReader reader(project, cmake_source_dir, compilers, targets.name_of_id);
   for (const auto& [file, doc] : targets.docs) reader.read(file, doc);

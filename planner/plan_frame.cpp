@@ -143,4 +143,12 @@ std::string PlanFrame::directory_of(const Unit& unit) const {
   return plan_name(project_, dir);
 }
 
+TreeLayout PlanFrame::layout() const {
+  const fs::path below = project_.cmake_source_dir.empty() ? fs::path(".")
+                                                           : project_.cmake_source_dir.lexically_relative(project_.source_dir);
+  std::string source = (fs::path("s") / below).lexically_normal().string();
+  while (source.size() > 1 && source.back() == '/') source.pop_back();
+  return TreeLayout(source, "b");
+}
+
 }  // namespace nixcc::plan

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/frame.h"
+#include "core/recorded_path.h"
 #include "planner/project.h"
 
 namespace nixcc::plan {
@@ -30,6 +31,9 @@ class PlanFrame {
   std::vector<std::pair<std::string, std::string>> host_roots() const;
   /// The working directory of a unit relative to the root, or "" when outside both directories.
   std::string directory_of(const Unit& unit) const;
+  /// Where CMake's source directory (s/, or a folder below it) and the build directory (b) lie in the
+  /// frame: how timing databases' paths and the frame's names convert.
+  TreeLayout layout() const;
 
  private:
   /// One argument with the source and build directories written as @SOURCE_ROOT@/s and @SOURCE_ROOT@/b.

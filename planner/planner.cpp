@@ -95,10 +95,13 @@ std::set<std::string> system_dirs_of(const std::vector<const PlannedUnit*>& unit
 }
 
 // The manifest of batch `name`, its source root being the batch's copy of the tree (".").
-BatchManifest batch_manifest_of(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain) {
+BatchManifest batch_manifest_of(const std::string& name, const std::vector<const PlannedUnit*>& units, Toolchain toolchain,
+                                const TreeLayout& layout) {
   BatchManifest m;
   m.name = name;
   m.source_root = ".";
+  m.source_dir = layout.name_of({PathRoot::Source, "."});
+  m.build_dir = layout.name_of({PathRoot::Build, "."});
   // Only the host toolchain's: with nixpkgs' compilers the batch asks them itself.
   if (toolchain == Toolchain::Host) {
     const auto dirs = system_dirs_of(units);
@@ -207,7 +210,7 @@ ScannedUnits scan_units(const ReadProject& read, const PlanFrame& frame, int job
   scanned.compiler_dirs->load(known_dirs);
   list_planned_inputs(units, frame, *scanned.compiler_dirs);
   if (const auto dirs = scanned.compiler_dirs->save(); dirs != known_dirs) write_file_atomically(read.out / kCompilerDirsFile, dirs);
-  estimate_costs(units, read.project, read.history, scanned.stats);
+  estimate_costs(units, read.project, frame, read.history, scanned.stats);
   return scanned;
 }
 
@@ -301,7 +304,7 @@ BatchOutcome write_batch(const std::string& name, const std::vector<const Planne
   BatchOutcome outcome;
   BatchState& batch = outcome.state;
   for (const auto* m : members) batch.units.push_back(m->key);
-  const BatchManifest manifest_now = batch_manifest_of(name, members, options.toolchain);
+  const BatchManifest manifest_now = batch_manifest_of(name, members, options.toolchain, frame.layout());
   batch.fingerprint = batch_fingerprint(manifest_now, input_hashes_of(members));
   const BatchState* before = nullptr;
   if (const auto& state = choice.previous_state) {

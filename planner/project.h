@@ -43,8 +43,11 @@ struct Target {
 };
 
 struct Project {
-  std::filesystem::path source_dir;
+  std::filesystem::path source_dir;  // the frame's s/: CMake's source directory, or a folder above it
   std::filesystem::path build_dir;
+  /// CMake's own source directory (the project root of compile_commands.json input), which timing
+  /// databases record paths relative to; source_dir may lie above it (see common_source_root).
+  std::filesystem::path cmake_source_dir;
   std::vector<Unit> units;
   std::vector<Target> targets;       // empty: objects only (compile_commands.json input)
   std::string archiver = "ar";

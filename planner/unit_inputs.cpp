@@ -197,9 +197,23 @@ PlannedUnit plan_unit(const Unit& unit, const Project& project, const PlanFrame&
 InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame, TimingDb& scans_db,
                           const std::vector<TimingDb*>& history, int jobs) {
   InputStats stats;
-  std::unordered_map<std::string, std::vector<CompileRecord>> known;  // by object
+  // Earlier compiles of the plan's units (a batch's or a scan's, whose objects are the plan's), by
+  // object, with their headers named in the frame as the input hash names them.
+  struct Known {
+    CompileRecord record;
+    std::vector<HashedFile> headers;
+  };
+  const TreeLayout layout = frame.layout();
+  std::unordered_map<std::string, std::vector<Known>> known;
   auto remember = [&](TimingDb& db) {
-    for (auto& record : db.successful_compiles()) known[record.object].push_back(std::move(record));
+    for (auto& record : db.successful_compiles()) {
+      if (record.object.root != PathRoot::Output) continue;
+      Known k;
+      for (const auto& h : record.headers) k.headers.push_back({layout.name_of(h.file), h.hash});
+      auto key = record.object.path;
+      k.record = std::move(record);
+      known[key].push_back(std::move(k));
+    }
   };
   remember(scans_db);
   for (auto* db : history) remember(*db);
@@ -212,9 +226,10 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
     auto& u = units[i];
     bool found = false;
     if (const auto it = known.find(u.object); it != known.end()) {
-      for (auto rec = it->second.rbegin(); rec != it->second.rend() && !found; ++rec) {  // newest first
-        if (rec->args_hash != u.args_hash || rec->compiler_id != u.compiler_id) continue;
-        if (auto inputs = rehash_if_unchanged(rec->input_hash, rec->headers, u.compiler_id, u.args_hash,
+      for (auto k = it->second.rbegin(); k != it->second.rend() && !found; ++k) {  // newest first
+        const CompileRecord& rec = k->record;
+        if (rec.args_hash != u.args_hash || rec.compiler_id != u.compiler_id) continue;
+        if (auto inputs = rehash_if_unchanged(rec.input_hash, k->headers, u.compiler_id, u.args_hash,
                                               root / u.source_name, cache)) {
           u.headers = std::move(inputs->headers);
           u.input_hash = inputs->value;
@@ -287,9 +302,9 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
     ++stats.scanned;
 
     CompileRecord record;
-    record.source = u.source_name;
-    record.object = u.object;
-    record.directory = u.directory;
+    record.source = layout.record(u.source_name);
+    record.object = {PathRoot::Output, u.object};
+    record.directory = layout.record(u.directory);
     record.compiler = u.compiler.string();
     record.compiler_id = u.compiler_id;
     record.started_at = unix_now();
@@ -299,7 +314,7 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
     record.max_rss_kb = done->usage.max_rss_kb;
     record.args_hash = u.args_hash;
     record.input_hash = u.input_hash;
-    record.headers = u.headers;
+    for (const auto& h : u.headers) record.headers.push_back({layout.record(h.path), h.hash});
     scans_db.record_compile(build, record);
   }
   if (!failures.empty()) {
@@ -334,13 +349,15 @@ void list_planned_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame
   }
 }
 
-void estimate_costs(std::vector<PlannedUnit>& units, const Project& project, const std::vector<TimingDb*>& history,
-                    InputStats& stats) {
+void estimate_costs(std::vector<PlannedUnit>& units, const Project& project, const PlanFrame& frame,
+                    const std::vector<TimingDb*>& history, InputStats& stats) {
+  const TreeLayout layout = frame.layout();
   std::unordered_map<std::string, double> measured;  // by source plan name; later samples win
   for (auto* db : history) {
-    for (const auto& s : db->cost_samples()) {
-      const std::string name = s.kind == "batch" ? s.source : plan_name(project, absolute_from(s.base_dir, s.source));
-      if (!name.empty()) measured[name] = s.wall_s;
+    for (const auto& c : db->compiles(std::nullopt)) {
+      if (c.exit_status != 0) continue;
+      const std::string name = c.source.root == PathRoot::None ? plan_name(project, c.source.path) : layout.name_of(c.source);
+      if (!name.empty()) measured[name] = c.compile_wall_s();
     }
   }
   for (auto& u : units) {

@@ -58,9 +58,9 @@ InputStats resolve_inputs(std::vector<PlannedUnit>& units, const PlanFrame& fram
 /// directories (which the batch expects anyway and which would make manifests large).
 void list_planned_inputs(std::vector<PlannedUnit>& units, const PlanFrame& frame, CompilerDirsCache& compiler_dirs);
 
-/// Fills cost: the latest measured compile time of the same source in `history`, else the model
-/// 0.05 s + 4 ms per header read + 10 µs per source byte.
-void estimate_costs(std::vector<PlannedUnit>& units, const Project& project, const std::vector<TimingDb*>& history,
-                    InputStats& stats);
+/// Fills cost: the latest measured compile time of the same source in `history` (launcher or batch
+/// databases alike), else the model 0.05 s + 4 ms per header read + 10 µs per source byte.
+void estimate_costs(std::vector<PlannedUnit>& units, const Project& project, const PlanFrame& frame,
+                    const std::vector<TimingDb*>& history, InputStats& stats);
 
 }  // namespace nixcc::plan

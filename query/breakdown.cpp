@@ -29,13 +29,13 @@ const char* to_string(GroupBy by) {
 
 namespace {
 
-std::string group_key(const CompileRow& row, GroupBy by) {
+std::string group_key(const CompileRecord& row, GroupBy by) {
   switch (by) {
-    case GroupBy::Target: return target_of(row.object);
+    case GroupBy::Target: return target_of(row.object.path);
     case GroupBy::Batch: return row.build_name.empty() ? row.build_id : row.build_name;
     case GroupBy::Dir: {
-      const auto dir = std::filesystem::path(row.source).parent_path();
-      return dir.empty() ? std::string(".") : dir.string();
+      const auto dir = std::filesystem::path(row.source.path).parent_path();
+      return display_path({row.source.root, dir.empty() ? std::string(".") : dir.string()});
     }
     case GroupBy::Header: break;
   }
@@ -47,7 +47,7 @@ std::string group_key(const CompileRow& row, GroupBy by) {
 std::vector<Group> breakdown(TimingDb& db, const BuildSelection& builds, GroupBy by, int limit, bool include_system) {
   std::vector<Group> groups;
   if (by == GroupBy::Header) {
-    for (const auto& h : db.header_costs(builds, limit, include_system)) groups.push_back({h.path, h.compiles, h.wall_s, h.cpu_s});
+    for (const auto& h : db.header_costs(builds, limit, include_system)) groups.push_back({display_path(h.file), h.compiles, h.wall_s, h.cpu_s});
     return groups;
   }
   std::map<std::string, Group> by_key;
@@ -56,8 +56,8 @@ std::vector<Group> breakdown(TimingDb& db, const BuildSelection& builds, GroupBy
     auto& g = by_key[key];
     g.key = key;
     ++g.compiles;
-    g.wall_s += row.compile_wall_s;
-    g.cpu_s += row.compile_cpu_s;
+    g.wall_s += row.compile_wall_s();
+    g.cpu_s += row.compile_cpu_s();
   }
   for (auto& [key, g] : by_key) groups.push_back(std::move(g));
   std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {

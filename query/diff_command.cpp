@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/cli_checks.h"
+#include "query/build_summary.h"
 #include "query/output_format.h"
 #include "query/query_input.h"
 #include "query/timing_diff.h"
@@ -21,18 +22,6 @@ struct DiffOptions {
   DiffThresholds thresholds;
   OutputFormat format = OutputFormat::Table;
 };
-
-std::string why(const InputChange& c) {
-  std::vector<std::string> parts;
-  if (c.arguments) parts.push_back("arguments");
-  for (const auto& h : c.headers) parts.push_back("header " + h);
-  for (const auto& h : c.added) parts.push_back("now reads " + h);
-  for (const auto& h : c.removed) parts.push_back("no longer reads " + h);
-  if (parts.empty()) parts.push_back("source");
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
-  return out;
-}
 
 nlohmann::json to_json(const TimingDiff& d) {
   using nlohmann::json;
@@ -53,15 +42,25 @@ nlohmann::json to_json(const TimingDiff& d) {
 }
 
 std::string to_text(const TimingDiff& d) {
-  std::string out = fmt::format("Totals     before {} compiles, {} s   after {} compiles, {} s\n", d.before.compiles,
-                                format_seconds(d.before.wall_s), d.after.compiles, format_seconds(d.after.wall_s));
+  std::string out = fmt::format("Compile time  before {} units, {} s   after {} units, {} s\n  ({})\n",
+                                d.before.compiles, format_seconds(d.before.wall_s), d.after.compiles,
+                                format_seconds(d.after.wall_s), kCompileTimeMeaning);
   out += fmt::format("\nChanged inputs ({})\n", d.changed.size());
-  for (const auto& c : d.changed) out += fmt::format("  {}: {}\n", c.source, why(c));
+  for (const auto& c : d.changed) out += fmt::format("  {}: {}\n", c.source, describe_change(c));
   auto times = [&](const char* title, const std::vector<TimeChange>& list) {
     out += fmt::format("\n{} ({})\n", title, list.size());
+    if (list.empty()) return;
+    Table table{{"before s", "after s", "change", "source"}, {}, {true, true, true, false}};
     for (const auto& t : list) {
-      out += fmt::format("  {:>8} -> {:>8} s  {:+.0f}%  {}\n", format_seconds(t.old_s), format_seconds(t.new_s),
-                         t.old_s > 0 ? 100.0 * (t.new_s - t.old_s) / t.old_s : 0.0, t.source);
+      table.rows.push_back({format_seconds(t.old_s), format_seconds(t.new_s),
+                            fmt::format("{:+.0f}%", t.old_s > 0 ? 100.0 * (t.new_s - t.old_s) / t.old_s : 0.0), t.source});
+    }
+    // Indented like the other lists.
+    const std::string rendered = render_table(table);
+    for (std::size_t start = 0; start < rendered.size();) {
+      const auto end = rendered.find('\n', start);
+      out += "  " + rendered.substr(start, end - start + 1);
+      start = end + 1;
     }
   };
   times("Slower", d.slower);
@@ -75,7 +74,7 @@ std::string to_text(const TimingDiff& d) {
 
 std::string to_csv(const TimingDiff& d) {
   Table table{{"change", "source", "detail", "old_s", "new_s"}, {}, {}};
-  for (const auto& c : d.changed) table.rows.push_back({"inputs", c.source, why(c), "", ""});
+  for (const auto& c : d.changed) table.rows.push_back({"inputs", c.source, describe_change(c), "", ""});
   for (const auto& t : d.slower) table.rows.push_back({"slower", t.source, "", fmt::format("{:.6f}", t.old_s), fmt::format("{:.6f}", t.new_s)});
   for (const auto& t : d.faster) table.rows.push_back({"faster", t.source, "", fmt::format("{:.6f}", t.old_s), fmt::format("{:.6f}", t.new_s)});
   for (const auto& s : d.appeared) table.rows.push_back({"appeared", s, "", "", ""});
@@ -102,8 +101,8 @@ void add_diff_command(CLI::App& app) {
   cmd->callback([options] {
     auto old_db = open_for_query({options->old_db});
     auto new_db = open_for_query({options->new_db});
-    const auto old_build = choose_build(*old_db, options->old_build, options->old_db);
-    const auto new_build = choose_build(*new_db, options->new_build, options->new_db);
+    const auto old_build = choose_build(old_db->builds(), options->old_build, options->old_db);
+    const auto new_build = choose_build(new_db->builds(), options->new_build, options->new_db);
     const auto diff = diff_timings(*old_db, old_build.selection, *new_db, new_build.selection, options->thresholds);
     const std::string text = options->format == OutputFormat::Json  ? to_json(diff).dump(2) + "\n"
                              : options->format == OutputFormat::Csv ? to_csv(diff)

@@ -6,10 +6,16 @@
 
 namespace nixcc {
 
+std::size_t display_width(std::string_view text) {
+  // Code points: a UTF-8 continuation byte (10xxxxxx) adds no column.
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 std::string render_table(const Table& table) {
   std::vector<std::size_t> width(table.header.size(), 0);
   auto measure = [&](const std::vector<std::string>& row) {
-    for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], display_width(row[i]));
   };
   measure(table.header);
   for (const auto& row : table.rows) measure(row);
@@ -19,10 +25,12 @@ std::string render_table(const Table& table) {
     for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) {
       const bool right = i < table.right_align.size() && table.right_align[i];
       const bool last = i + 1 == row.size();
+      const std::string padding(width[i] - display_width(row[i]), ' ');
+      // The heading of a number column aligns as its numbers do; the last text column is not padded.
       if (right) {
-        line += fmt::format("{:>{}}", row[i], width[i]);
+        line += padding + row[i];
       } else {
-        line += last ? row[i] : fmt::format("{:<{}}", row[i], width[i]);
+        line += last ? row[i] : row[i] + padding;
       }
       if (!last) line += "  ";
     }

@@ -15,7 +15,7 @@ namespace {
 
 struct ReportOptions {
   std::vector<std::string> dbs;
-  std::string build = "all";
+  std::string build;
   std::string previous;
   std::string out;
   std::string title = "nixcc build report";
@@ -28,22 +28,22 @@ void add_report_command(CLI::App& app) {
   auto options = std::make_shared<ReportOptions>();
   auto* cmd = app.add_subcommand("report", "Write one self-contained HTML page: timeline, slowest units, breakdowns, diff");
   add_db_option(*cmd, options->dbs);
-  cmd->add_option("--build", options->build, "latest, a build id, or all")->capture_default_str();
+  add_build_option(*cmd, options->build);
   cmd->add_option("--previous", options->previous, "A previous database to show the difference against");
   cmd->add_option("-o,--output", options->out, "HTML file to write")->required();
   cmd->add_option("--title", options->title, "Page title")->capture_default_str();
   cmd->add_option("--top", options->top, "Rows per table")->capture_default_str()->check(at_least(1));
   cmd->callback([options] {
-    if (options->dbs.empty()) options->dbs.push_back(default_db_path().string());
-    auto db = open_for_query(options->dbs);
+    const auto dbs = query_databases(options->dbs);
+    auto db = open_for_query(dbs);
     ReportInput input;
     input.title = options->title;
-    input.database = describe(options->dbs);
-    input.build = choose_build(*db, options->build, input.database);
+    input.database = describe(dbs);
+    input.build = choose_build(db->builds(), options->build, input.database);
     input.top = options->top;
     if (!options->previous.empty()) {
       auto old_db = open_for_query({options->previous});
-      const auto old_build = choose_build(*old_db, "all", options->previous);
+      const auto old_build = choose_build(old_db->builds(), "all", options->previous);
       input.diff = diff_timings(*old_db, old_build.selection, *db, input.build.selection, DiffThresholds{});
       input.previous = options->previous;
     }

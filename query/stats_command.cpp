@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "query/breakdown.h"
+#include "query/build_summary.h"
 #include "util/cli_checks.h"
 #include "query/output_format.h"
 #include "query/query_input.h"
@@ -19,7 +20,7 @@ namespace {
 
 struct StatsOptions {
   std::vector<std::string> dbs;
-  std::string build = "latest";
+  std::string build;
   int top = 10;
   OutputFormat format = OutputFormat::Table;
   std::optional<GroupBy> by;
@@ -40,17 +41,17 @@ std::string local_time(double unix_seconds) {
   return text;
 }
 
-nlohmann::json compile_json(const CompileRow& row) {
-  return {{"source", row.source},     {"object", row.object},           {"build", row.build_id},
-          {"wall_s", row.wall_s},     {"cpu_s", row.cpu_s},             {"max_rss_kb", row.max_rss_kb},
+nlohmann::json compile_json(const CompileRecord& row) {
+  return {{"source", display_path(row.source)}, {"object", display_path(row.object)}, {"build", row.build_id},
+          {"wall_s", row.wall_s},     {"cpu_s", row.cpu_s()},             {"max_rss_kb", row.max_rss_kb},
           {"exit_status", row.exit_status}, {"input_hash", row.input_hash}, {"reused", row.reused}};
 }
 
-Table compile_table(const std::vector<CompileRow>& rows) {
+Table compile_table(const std::vector<CompileRecord>& rows) {
   Table table{{"wall s", "cpu s", "peak RSS", "exit", "source"}, {}, {true, true, true, true, false}};
   for (const auto& row : rows) {
-    table.rows.push_back({format_seconds(row.wall_s), format_seconds(row.cpu_s), format_kib(row.max_rss_kb),
-                          std::to_string(row.exit_status), row.source + (row.reused ? " (reused)" : "")});
+    table.rows.push_back({format_seconds(row.wall_s), format_seconds(row.cpu_s()), format_kib(row.max_rss_kb),
+                          std::to_string(row.exit_status), display_path(row.source) + (row.reused ? " (reused)" : "")});
   }
   return table;
 }
@@ -58,8 +59,8 @@ Table compile_table(const std::vector<CompileRow>& rows) {
 void print_breakdown(TimingDb& db, const ChosenBuild& chosen, const StatsOptions& options) {
   const GroupBy by = *options.by;
   const auto groups = chosen.empty ? std::vector<Group>{} : breakdown(db, chosen.selection, by, options.top, options.system_headers);
-  double total = 0;
-  for (const auto& row : chosen.empty ? std::vector<CompileRow>{} : db.compiles(chosen.selection)) total += row.compile_wall_s;
+  const auto rows = chosen.empty ? std::vector<CompileRecord>{} : db.compiles(chosen.selection);
+  const double total = summarize(rows, chosen).compile_wall_s;
   if (options.format == OutputFormat::Json) {
     nlohmann::json out = {{"format", "nixcc-stats-by"}, {"version", 1}, {"by", to_string(by)},
                           {"build", chosen.empty ? nlohmann::json(nullptr) : nlohmann::json(chosen.label)},
@@ -87,19 +88,34 @@ void print_breakdown(TimingDb& db, const ChosenBuild& chosen, const StatsOptions
              stdout);
 }
 
+// The heading's build line: one build with its kind and start, or what the selection stands for.
+std::string build_line(const std::vector<BuildRow>& builds, const ChosenBuild& chosen, const BuildSummary& summary) {
+  if (!chosen.selection) return fmt::format("Builds        all ({})\n", summary.builds);
+  if (chosen.selection->size() == 1) {
+    for (const auto& b : builds) {
+      if (b.id == chosen.selection->front()) {
+        return fmt::format("Build         {} ({}, started {})\n", b.id, b.kind, local_time(b.started_at));
+      }
+    }
+  }
+  return fmt::format("Build         {}\n", chosen.label);
+}
+
 void run_stats(const StatsOptions& options) {
-  const std::string label = describe(options.dbs);
-  auto db = open_for_query(options.dbs);
-  const ChosenBuild chosen = choose_build(*db, options.build, label);
+  const auto dbs = query_databases(options.dbs);
+  const std::string label = describe(dbs);
+  auto db = open_for_query(dbs);
+  const auto builds = db->builds();
+  const ChosenBuild chosen = choose_build(builds, options.build, label);
   if (options.by) {
     print_breakdown(*db, chosen, options);
     return;
   }
   const auto& selection = chosen.selection;
   const bool empty = chosen.empty;
-  const Totals totals = empty ? Totals{} : db->totals(selection);
-  const auto by_wall = empty ? std::vector<CompileRow>{} : db->slowest(selection, SlowestBy::Wall, options.top);
-  const auto by_cpu = empty ? std::vector<CompileRow>{} : db->slowest(selection, SlowestBy::Cpu, options.top);
+  const BuildSummary summary = summarize(empty ? std::vector<CompileRecord>{} : db->compiles(selection), chosen);
+  const auto by_wall = empty ? std::vector<CompileRecord>{} : db->slowest(selection, SlowestBy::Wall, options.top);
+  const auto by_cpu = empty ? std::vector<CompileRecord>{} : db->slowest(selection, SlowestBy::Cpu, options.top);
 
   if (options.format == OutputFormat::Json) {
     nlohmann::json out = {
@@ -108,13 +124,16 @@ void run_stats(const StatsOptions& options) {
         {"database", label},
         {"build", empty ? nlohmann::json(nullptr) : nlohmann::json(chosen.label)},
         {"totals",
-         {{"builds", totals.builds},
-          {"compiles", totals.compiles},
-          {"failures", totals.failures},
-          {"reused", totals.reused},
-          {"wall_s", totals.wall_s},
-          {"cpu_s", totals.cpu_s},
-          {"peak_rss_kb", totals.peak_rss_kb}}},
+         {{"builds", summary.builds},
+          {"compiles", summary.units},
+          {"compiled", summary.compiled},
+          {"failures", summary.failed},
+          {"reused", summary.reused},
+          {"wall_s", summary.ran_wall_s},
+          {"cpu_s", summary.ran_cpu_s},
+          {"compile_wall_s", summary.compile_wall_s},
+          {"compile_cpu_s", summary.compile_cpu_s},
+          {"peak_rss_kb", summary.peak_rss_kb}}},
         {"slowest_by_wall", nlohmann::json::array()},
         {"slowest_by_cpu", nlohmann::json::array()},
     };
@@ -125,11 +144,11 @@ void run_stats(const StatsOptions& options) {
   }
   if (options.format == OutputFormat::Csv) {
     Table table{{"list", "rank", "source", "object", "build", "wall_s", "cpu_s", "max_rss_kb", "exit_status"}, {}, {}};
-    auto add = [&](const char* list, const std::vector<CompileRow>& rows) {
+    auto add = [&](const char* list, const std::vector<CompileRecord>& rows) {
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
-        table.rows.push_back({list, std::to_string(i + 1), r.source, r.object, r.build_id,
-                              fmt::format("{:.6f}", r.wall_s), fmt::format("{:.6f}", r.cpu_s),
+        table.rows.push_back({list, std::to_string(i + 1), display_path(r.source), display_path(r.object), r.build_id,
+                              fmt::format("{:.6f}", r.wall_s), fmt::format("{:.6f}", r.cpu_s()),
                               std::to_string(r.max_rss_kb), std::to_string(r.exit_status)});
       }
     };
@@ -143,18 +162,15 @@ void run_stats(const StatsOptions& options) {
     std::fputs(fmt::format("nixcc stats: no compiles recorded in {}\n", label).c_str(), stdout);
     return;
   }
-  std::string out = fmt::format("Database   {}\n", label);
-  if (selection) {
-    for (const auto& b : db->builds()) {
-      if (b.id == *selection) out += fmt::format("Build      {} ({}, started {})\n", b.id, b.kind, local_time(b.started_at));
-    }
-  } else {
-    out += fmt::format("Builds     all ({})\n", totals.builds);
-  }
-  out += fmt::format("Compiles   {} ({} failed, {} reused)\n", totals.compiles, totals.failures, totals.reused);
-  out += fmt::format("Wall time  {} s (sum over compiles)\n", format_seconds(totals.wall_s));
-  out += fmt::format("CPU time   {} s\n", format_seconds(totals.cpu_s));
-  out += fmt::format("Peak RSS   {}\n", format_kib(totals.peak_rss_kb));
+  std::string out = fmt::format("Database      {}\n", label);
+  out += build_line(builds, chosen, summary);
+  out += fmt::format("Units         {} ({} compiled, {} reused, {} failed)\n", summary.units, summary.compiled,
+                     summary.reused, summary.failed);
+  out += fmt::format("Compile time  {} s wall, {} s CPU ({})\n", format_seconds(summary.compile_wall_s),
+                     format_seconds(summary.compile_cpu_s), kCompileTimeMeaning);
+  out += fmt::format("Compiling     {} s wall, {} s CPU (summed over the {} compiles this build ran)\n",
+                     format_seconds(summary.ran_wall_s), format_seconds(summary.ran_cpu_s), summary.compiled);
+  out += fmt::format("Peak RSS      {}\n", format_kib(summary.peak_rss_kb));
   out += fmt::format("\nSlowest {} by wall time\n{}", by_wall.size(), render_table(compile_table(by_wall)));
   out += fmt::format("\nSlowest {} by CPU time\n{}", by_cpu.size(), render_table(compile_table(by_cpu)));
   std::fputs(out.c_str(), stdout);
@@ -166,17 +182,14 @@ void add_stats_command(CLI::App& app) {
   auto options = std::make_shared<StatsOptions>();
   auto* cmd = app.add_subcommand("stats", "Totals and the slowest translation units, or where the time goes (ccache: -s)");
   add_db_option(*cmd, options->dbs);
-  cmd->add_option("--build", options->build, "latest, a build id, or all")->capture_default_str();
+  add_build_option(*cmd, options->build);
   cmd->add_option("--top", options->top, "How many rows to list")->capture_default_str()->check(at_least(0));
   cmd->add_option("--format", options->format, "table, json or csv")
       ->transform(one_of(kFormats));
   cmd->add_option("--by", options->by, "Sum compile time by target, batch, dir or header")
       ->transform(one_of(kGroups));
   cmd->add_flag("--system-headers", options->system_headers, "With --by header: rank system headers too");
-  cmd->callback([options] {
-    if (options->dbs.empty()) options->dbs.push_back(default_db_path().string());
-    run_stats(*options);
-  });
+  cmd->callback([options] { run_stats(*options); });
 }
 
 void add_zero_command(CLI::App& app) {
@@ -184,7 +197,7 @@ void add_zero_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("zero", "Forget every recorded compile; keep the database (ccache: -z)");
   cmd->add_option("--db", *dbs, "Timing database (default: $NIXCC_DB, else ~/.local/state/nixcc/timings.sqlite)")->expected(1);
   cmd->callback([dbs] {
-    const std::string path = dbs->empty() ? default_db_path().string() : dbs->front();
+    const std::string path = query_databases(*dbs).front();
     TimingDb timing(path);
     timing.clear();
     std::fputs(fmt::format("nixcc: cleared {}\n", path).c_str(), stdout);

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <stdexcept>
 #include <system_error>
+
+#include <nlohmann/json.hpp>
 
 #include "schema/schema_migrations.h"
 
@@ -56,25 +59,67 @@ sqlite::Connection in_memory_copy(sqlite::Connection& source) {
   return copy;
 }
 
-CompileRow read_compile_row(const sqlite::Statement& stmt) {
-  CompileRow row;
+// Every column of a compiles row with its build's name and kind, in the order read_compile() reads them.
+constexpr const char* kCompileSelect =
+    "SELECT c.id, c.build_id, c.source_root, c.source, c.object_root, c.object, c.directory_root, c.directory, "
+    "c.language, c.compiler, c.compiler_id, c.started_at, c.wall_s, c.user_s, c.sys_s, c.max_rss_kb, "
+    "c.exit_status, c.args_hash, c.input_hash, c.worker, c.start_offset_s, c.reused, c.original_wall_s, "
+    "c.original_cpu_s, b.name, b.kind "
+    "FROM compiles c JOIN builds b ON b.id = c.build_id ";
+
+// The selection as a parameter: NULL for every build, else a JSON array of ids (json_each reads it).
+constexpr const char* kSelected = "(?1 IS NULL OR c.build_id IN (SELECT value FROM json_each(?1)))";
+
+// A path and the root column before it.
+RecordedPath read_path(const sqlite::Statement& stmt, int root_index, const std::string& db) {
+  try {
+    return {parse_root(stmt.column_text(root_index)), stmt.column_text(root_index + 1)};
+  } catch (const std::runtime_error& e) {
+    throw DbError(fmt::format("{}: {}", db, e.what()));
+  }
+}
+
+std::optional<double> optional_double(const sqlite::Statement& stmt, int index) {
+  if (stmt.column_is_null(index)) return std::nullopt;
+  return stmt.column_double(index);
+}
+
+std::optional<int> optional_int(const sqlite::Statement& stmt, int index) {
+  if (stmt.column_is_null(index)) return std::nullopt;
+  return static_cast<int>(stmt.column_int(index));
+}
+
+CompileRecord read_compile(const sqlite::Statement& stmt, const std::string& db) {
+  CompileRecord row;
   row.id = stmt.column_int(0);
   row.build_id = stmt.column_text(1);
-  row.source = stmt.column_text(2);
-  row.object = stmt.column_text(3);
-  row.started_at = stmt.column_double(4);
-  row.wall_s = stmt.column_double(5);
-  row.cpu_s = stmt.column_double(6);
-  row.max_rss_kb = stmt.column_int(7);
-  row.exit_status = static_cast<int>(stmt.column_int(8));
-  row.input_hash = stmt.column_text(9);
-  row.reused = stmt.column_int(10) != 0;
+  row.source = read_path(stmt, 2, db);
+  row.object = read_path(stmt, 4, db);
+  row.directory = read_path(stmt, 6, db);
+  row.language = stmt.column_text(8);
+  row.compiler = stmt.column_text(9);
+  row.compiler_id = stmt.column_text(10);
+  row.started_at = stmt.column_double(11);
+  row.wall_s = stmt.column_double(12);
+  row.user_s = stmt.column_double(13);
+  row.sys_s = stmt.column_double(14);
+  row.max_rss_kb = stmt.column_int(15);
+  row.exit_status = static_cast<int>(stmt.column_int(16));
+  row.args_hash = stmt.column_text(17);
+  row.input_hash = stmt.column_text(18);
+  row.worker = optional_int(stmt, 19);
+  row.start_offset_s = optional_double(stmt, 20);
+  row.reused = stmt.column_int(21) != 0;
+  row.original_wall_s = optional_double(stmt, 22);
+  row.original_cpu_s = optional_double(stmt, 23);
+  row.build_name = stmt.column_text(24);
+  row.build_kind = stmt.column_text(25);
   return row;
 }
 
 void bind_selection(sqlite::Statement& stmt, int index, const BuildSelection& builds) {
   if (builds) {
-    stmt.bind(index, *builds);
+    stmt.bind(index, nlohmann::json(*builds).dump());
   } else {
     stmt.bind_null(index);
   }
@@ -136,7 +181,8 @@ void TimingDb::record_compile(const BuildRecord& build, const CompileRecord& com
 void TimingDb::record_compiles(const BuildRecord& build, std::span<const CompileRecord> compiles) {
   sqlite::Transaction tx(conn_);
   conn_.prepare(
-           "INSERT INTO builds(id, kind, base_dir, started_at, host, name, jobs) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+           "INSERT INTO builds(id, kind, base_dir, started_at, host, name, jobs, invocation) "
+           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
            "ON CONFLICT(id) DO UPDATE SET started_at = min(started_at, excluded.started_at)")
       .bind(1, build.id)
       .bind(2, build.kind)
@@ -145,18 +191,20 @@ void TimingDb::record_compiles(const BuildRecord& build, std::span<const Compile
       .bind(5, build.host)
       .bind(6, build.name)
       .bind(7, build.jobs)
+      .bind(8, build.invocation)
       .run();
   auto insert = conn_.prepare(
            "INSERT INTO compiles(build_id, source, object, directory, language, compiler, compiler_id, started_at, "
            "wall_s, user_s, sys_s, max_rss_kb, exit_status, args_hash, input_hash, worker, start_offset_s, reused, "
-           "original_wall_s, original_cpu_s) "
-           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
-  auto header = conn_.prepare("INSERT INTO headers(compile_id, path, hash) VALUES(?1, ?2, ?3)");
+           "original_wall_s, original_cpu_s, source_root, object_root, directory_root) "
+           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+           "?23)");
+  auto header = conn_.prepare("INSERT INTO headers(compile_id, root, path, hash) VALUES(?1, ?2, ?3, ?4)");
   for (const auto& compile : compiles) {
     insert.bind(1, build.id)
-      .bind(2, compile.source)
-      .bind(3, compile.object)
-      .bind(4, compile.directory)
+      .bind(2, compile.source.path)
+      .bind(3, compile.object.path)
+      .bind(4, compile.directory.path)
       .bind(5, compile.language)
       .bind(6, compile.compiler)
       .bind(7, compile.compiler_id)
@@ -173,9 +221,14 @@ void TimingDb::record_compiles(const BuildRecord& build, std::span<const Compile
       .bind(18, compile.reused ? 1 : 0)
       .bind(19, compile.original_wall_s)
       .bind(20, compile.original_cpu_s)
+      .bind(21, root_name(compile.source.root))
+      .bind(22, root_name(compile.object.root))
+      .bind(23, root_name(compile.directory.root))
       .run();
     const auto compile_id = conn_.last_insert_rowid();
-    for (const auto& h : compile.headers) header.bind(1, compile_id).bind(2, h.path).bind(3, h.hash).run();
+    for (const auto& h : compile.headers) {
+      header.bind(1, compile_id).bind(2, root_name(h.file.root)).bind(3, h.file.path).bind(4, h.hash).run();
+    }
   }
   tx.commit();
   limit_wal();
@@ -195,140 +248,70 @@ void TimingDb::limit_wal() {
 std::vector<BuildRow> TimingDb::builds() {
   auto stmt = conn_.prepare(
       "SELECT b.id, b.kind, b.base_dir, b.host, b.started_at, "
-      "(SELECT count(*) FROM compiles c WHERE c.build_id = b.id) "
+      "(SELECT count(*) FROM compiles c WHERE c.build_id = b.id), b.name, b.invocation "
       "FROM builds b ORDER BY b.started_at, b.rowid");
   std::vector<BuildRow> rows;
   while (stmt.step()) {
     rows.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2), stmt.column_text(3),
-                    stmt.column_double(4), stmt.column_int(5)});
+                    stmt.column_double(4), stmt.column_int(5), stmt.column_text(6), stmt.column_text(7)});
   }
   return rows;
 }
 
-std::optional<std::string> TimingDb::latest_build() {
-  auto stmt = conn_.prepare("SELECT id FROM builds ORDER BY started_at DESC, rowid DESC LIMIT 1");
-  if (!stmt.step()) return std::nullopt;
-  return stmt.column_text(0);
-}
-
-bool TimingDb::has_build(const std::string& id) {
-  auto stmt = conn_.prepare("SELECT 1 FROM builds WHERE id = ?1");
-  stmt.bind(1, id);
-  return stmt.step();
-}
-
-Totals TimingDb::totals(const BuildSelection& builds) {
-  auto stmt = conn_.prepare(
-      "SELECT count(DISTINCT build_id), count(*), coalesce(sum(exit_status != 0), 0), coalesce(sum(wall_s), 0), "
-      "coalesce(sum(user_s + sys_s), 0), coalesce(max(max_rss_kb), 0), coalesce(sum(reused), 0) "
-      "FROM compiles WHERE ?1 IS NULL OR build_id = ?1");
-  bind_selection(stmt, 1, builds);
-  stmt.step();
-  return {stmt.column_int(0), stmt.column_int(1), stmt.column_int(2),
-          stmt.column_double(3), stmt.column_double(4), stmt.column_int(5), stmt.column_int(6)};
-}
-
-std::vector<CompileRow> TimingDb::slowest(const BuildSelection& builds, SlowestBy by, int limit) {
-  const char* order = by == SlowestBy::Wall ? "wall_s" : "user_s + sys_s";
-  auto stmt = conn_.prepare(fmt::format(
-      "SELECT id, build_id, source, object, started_at, wall_s, user_s + sys_s, max_rss_kb, exit_status, input_hash, "
-      "reused "
-      "FROM compiles WHERE ?1 IS NULL OR build_id = ?1 ORDER BY {} DESC, id LIMIT ?2",
-      order));
+std::vector<CompileRecord> TimingDb::slowest(const BuildSelection& builds, SlowestBy by, int limit) {
+  const char* order = by == SlowestBy::Wall ? "c.wall_s" : "c.user_s + c.sys_s";
+  auto stmt = conn_.prepare(fmt::format("{} WHERE {} ORDER BY {} DESC, c.id LIMIT ?2", kCompileSelect, kSelected, order));
   bind_selection(stmt, 1, builds);
   stmt.bind(2, limit);
-  std::vector<CompileRow> rows;
-  while (stmt.step()) rows.push_back(read_compile_row(stmt));
+  std::vector<CompileRecord> rows;
+  while (stmt.step()) rows.push_back(read_compile(stmt, conn_.path()));
   return rows;
 }
 
 std::vector<HeaderRecord> TimingDb::headers_of(std::int64_t compile_id) {
-  auto stmt = conn_.prepare("SELECT path, hash FROM headers WHERE compile_id = ?1 ORDER BY path");
+  auto stmt = conn_.prepare("SELECT root, path, hash FROM headers WHERE compile_id = ?1 ORDER BY root, path");
   stmt.bind(1, compile_id);
   std::vector<HeaderRecord> rows;
-  while (stmt.step()) rows.push_back({stmt.column_text(0), stmt.column_text(1)});
+  while (stmt.step()) rows.push_back({read_path(stmt, 0, conn_.path()), stmt.column_text(2)});
   return rows;
 }
 
-std::vector<CompileRow> TimingDb::compiles(const BuildSelection& builds) {
-  auto stmt = conn_.prepare(
-      "SELECT c.id, c.build_id, c.source, c.object, c.started_at, c.wall_s, c.user_s + c.sys_s, c.max_rss_kb, "
-      "c.exit_status, c.input_hash, c.reused, c.args_hash, b.name, b.kind, c.worker, c.start_offset_s, "
-      "coalesce(c.original_wall_s, c.wall_s), coalesce(c.original_cpu_s, c.user_s + c.sys_s) "
-      "FROM compiles c JOIN builds b ON b.id = c.build_id WHERE ?1 IS NULL OR c.build_id = ?1 "
-      "ORDER BY c.started_at, c.id");
+std::vector<CompileRecord> TimingDb::compiles(const BuildSelection& builds) {
+  auto stmt = conn_.prepare(fmt::format("{} WHERE {} ORDER BY c.started_at, c.id", kCompileSelect, kSelected));
   bind_selection(stmt, 1, builds);
-  std::vector<CompileRow> rows;
-  while (stmt.step()) {
-    CompileRow row = read_compile_row(stmt);
-    row.args_hash = stmt.column_text(11);
-    row.build_name = stmt.column_text(12);
-    row.build_kind = stmt.column_text(13);
-    if (!stmt.column_is_null(14)) row.worker = static_cast<int>(stmt.column_int(14));
-    if (!stmt.column_is_null(15)) row.start_offset_s = stmt.column_double(15);
-    row.compile_wall_s = stmt.column_double(16);
-    row.compile_cpu_s = stmt.column_double(17);
-    rows.push_back(std::move(row));
-  }
+  std::vector<CompileRecord> rows;
+  while (stmt.step()) rows.push_back(read_compile(stmt, conn_.path()));
   return rows;
 }
 
 std::vector<HeaderCost> TimingDb::header_costs(const BuildSelection& builds, int limit, bool include_system) {
   auto stmt = conn_.prepare(
-      "SELECT h.path, count(*), sum(coalesce(c.original_wall_s, c.wall_s)), "
+      "SELECT h.root, h.path, count(*), sum(coalesce(c.original_wall_s, c.wall_s)), "
       "sum(coalesce(c.original_cpu_s, c.user_s + c.sys_s)) "
       "FROM headers h JOIN compiles c ON c.id = h.compile_id "
-      "WHERE (?1 IS NULL OR c.build_id = ?1) AND (?3 OR substr(h.path, 1, 1) != '/') "
-      "GROUP BY h.path ORDER BY 3 DESC, h.path LIMIT ?2");
+      "WHERE " + std::string(kSelected) + " AND (?3 OR h.root != '') "
+      "GROUP BY h.root, h.path ORDER BY 4 DESC, h.root, h.path LIMIT ?2");
   bind_selection(stmt, 1, builds);
   stmt.bind(2, limit);
   stmt.bind(3, include_system ? 1 : 0);
   std::vector<HeaderCost> rows;
-  while (stmt.step()) rows.push_back({stmt.column_text(0), stmt.column_int(1), stmt.column_double(2), stmt.column_double(3)});
+  while (stmt.step()) {
+    rows.push_back({read_path(stmt, 0, conn_.path()), stmt.column_int(2), stmt.column_double(3), stmt.column_double(4)});
+  }
   return rows;
 }
 
 std::vector<CompileRecord> TimingDb::successful_compiles() {
   auto stmt = conn_.prepare(
-      "SELECT id, source, object, directory, language, compiler, compiler_id, started_at, wall_s, user_s, sys_s, "
-      "max_rss_kb, args_hash, input_hash, coalesce(original_wall_s, wall_s), "
-      "coalesce(original_cpu_s, user_s + sys_s) "
-      "FROM compiles WHERE exit_status = 0 AND input_hash != '' ORDER BY id");
-  auto headers = conn_.prepare("SELECT path, hash FROM headers WHERE compile_id = ?1 ORDER BY path");
+      fmt::format("{} WHERE c.exit_status = 0 AND c.input_hash != '' ORDER BY c.id", kCompileSelect));
+  auto headers = conn_.prepare("SELECT root, path, hash FROM headers WHERE compile_id = ?1 ORDER BY root, path");
   std::vector<CompileRecord> rows;
   while (stmt.step()) {
-    CompileRecord row;
-    row.source = stmt.column_text(1);
-    row.object = stmt.column_text(2);
-    row.directory = stmt.column_text(3);
-    row.language = stmt.column_text(4);
-    row.compiler = stmt.column_text(5);
-    row.compiler_id = stmt.column_text(6);
-    row.started_at = stmt.column_double(7);
-    row.wall_s = stmt.column_double(8);
-    row.user_s = stmt.column_double(9);
-    row.sys_s = stmt.column_double(10);
-    row.max_rss_kb = stmt.column_int(11);
-    row.args_hash = stmt.column_text(12);
-    row.input_hash = stmt.column_text(13);
-    row.original_wall_s = stmt.column_double(14);
-    row.original_cpu_s = stmt.column_double(15);
-    headers.bind(1, stmt.column_int(0));
-    while (headers.step()) row.headers.push_back({headers.column_text(0), headers.column_text(1)});
+    CompileRecord row = read_compile(stmt, conn_.path());
+    headers.bind(1, row.id);
+    while (headers.step()) row.headers.push_back({read_path(headers, 0, conn_.path()), headers.column_text(2)});
     headers.reset();
     rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-std::vector<CostSample> TimingDb::cost_samples() {
-  auto stmt = conn_.prepare(
-      "SELECT c.source, c.object, b.base_dir, b.kind, coalesce(c.original_wall_s, c.wall_s), c.started_at "
-      "FROM compiles c JOIN builds b ON b.id = c.build_id WHERE c.exit_status = 0 ORDER BY c.started_at, c.id");
-  std::vector<CostSample> rows;
-  while (stmt.step()) {
-    rows.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2), stmt.column_text(3),
-                    stmt.column_double(4), stmt.column_double(5)});
   }
   return rows;
 }
@@ -343,25 +326,26 @@ void TimingDb::make_self_contained() {
 }
 
 std::int64_t TimingDb::merge_from(TimingDb& other) {
-  static constexpr const char* kBuildColumns = "id, kind, base_dir, started_at, host, finished_at, jobs, name";
+  static constexpr const char* kBuildColumns = "id, kind, base_dir, started_at, host, finished_at, jobs, name, invocation";
   static constexpr const char* kCompileColumns =
       "source, object, directory, language, compiler, compiler_id, started_at, wall_s, user_s, sys_s, max_rss_kb, "
-      "exit_status, args_hash, input_hash, worker, start_offset_s, reused, original_wall_s, original_cpu_s";
-  constexpr int kBuildColumnCount = 8;
-  constexpr int kCompileColumnCount = 19;
+      "exit_status, args_hash, input_hash, worker, start_offset_s, reused, original_wall_s, original_cpu_s, "
+      "source_root, object_root, directory_root";
+  constexpr int kBuildColumnCount = 9;
+  constexpr int kCompileColumnCount = 22;
 
   sqlite::Transaction tx(conn_);
   auto read_builds = other.conn_.prepare(fmt::format("SELECT {} FROM builds ORDER BY rowid", kBuildColumns));
-  auto insert_build = conn_.prepare(fmt::format("INSERT OR IGNORE INTO builds({}) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                                                kBuildColumns));
+  auto insert_build = conn_.prepare(
+      fmt::format("INSERT OR IGNORE INTO builds({}) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", kBuildColumns));
   auto read_compiles = other.conn_.prepare(
       fmt::format("SELECT id, {} FROM compiles WHERE build_id = ?1 ORDER BY id", kCompileColumns));
   auto insert_compile = conn_.prepare(fmt::format(
       "INSERT INTO compiles(build_id, {}) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-      "?16, ?17, ?18, ?19, ?20)",
+      "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
       kCompileColumns));
-  auto read_headers = other.conn_.prepare("SELECT path, hash FROM headers WHERE compile_id = ?1");
-  auto insert_header = conn_.prepare("INSERT INTO headers(compile_id, path, hash) VALUES(?1, ?2, ?3)");
+  auto read_headers = other.conn_.prepare("SELECT root, path, hash FROM headers WHERE compile_id = ?1");
+  auto insert_header = conn_.prepare("INSERT INTO headers(compile_id, root, path, hash) VALUES(?1, ?2, ?3, ?4)");
 
   // Copies column `from` of a row into parameter `to`, keeping its SQLite type.
   auto copy_value = [](const sqlite::Statement& src, int from, sqlite::Statement& dst, int to) {
@@ -388,7 +372,11 @@ std::int64_t TimingDb::merge_from(TimingDb& other) {
       ++added;
       read_headers.bind(1, read_compiles.column_int(0));
       while (read_headers.step()) {
-        insert_header.bind(1, new_id).bind(2, read_headers.column_text(0)).bind(3, read_headers.column_text(1)).run();
+        insert_header.bind(1, new_id)
+            .bind(2, read_headers.column_text(0))
+            .bind(3, read_headers.column_text(1))
+            .bind(4, read_headers.column_text(2))
+            .run();
       }
       read_headers.reset();
     }

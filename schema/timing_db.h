@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/input_hash.h"
+#include "core/recorded_path.h"
 #include "schema/sqlite.h"
 
 namespace nixcc {
@@ -18,22 +18,29 @@ using DbError = sqlite::DbError;
 
 struct BuildRecord {
   std::string id;
-  std::string kind;      // "launcher" or "batch"
-  std::string base_dir;  // source paths are relative to it
+  std::string kind;      // "launcher", "batch", or the planner's "scan"
+  std::string base_dir;  // the absolute source directory as this build saw it ("" when unknown)
   std::string host;
   double started_at = 0;  // Unix time
   // Batch builds only.
   std::string name;
   std::optional<int> jobs;
+  std::string invocation;  // the process that started the batch: one per nix-build ("" when unknown)
 };
 
-/// A header a compile read: its name (relative to the build's base where under it) and XXH3-128.
-using HeaderRecord = HashedFile;
+/// A header a compile read, and its XXH3-128.
+struct HeaderRecord {
+  RecordedPath file;
+  std::string hash;
+};
 
+/// One row of the compiles table, the same whether it is being written or has been read back.
 struct CompileRecord {
-  std::string source;
-  std::string object;
-  std::string directory;
+  std::int64_t id = 0;   // read back only
+  std::string build_id;  // read back only: written under the BuildRecord it is recorded with
+  RecordedPath source;
+  RecordedPath object;
+  RecordedPath directory;  // the working directory
   std::string language;
   std::string compiler;
   std::string compiler_id;
@@ -45,6 +52,7 @@ struct CompileRecord {
   int exit_status = 0;
   std::string args_hash;
   std::string input_hash;
+  /// Written with the compile; read back by successful_compiles() only (queries ask headers_of()).
   std::vector<HeaderRecord> headers;
   // Batch compiles only.
   std::optional<int> worker;
@@ -52,34 +60,19 @@ struct CompileRecord {
   bool reused = false;
   std::optional<double> original_wall_s;  // for a reused object: the compile that made it
   std::optional<double> original_cpu_s;
-};
-
-/// A compile as read back for queries.
-struct CompileRow {
-  std::int64_t id = 0;
-  std::string build_id;
-  std::string source;
-  std::string object;
-  double started_at = 0;
-  double wall_s = 0;
-  double cpu_s = 0;
-  std::int64_t max_rss_kb = 0;
-  int exit_status = 0;
-  std::string input_hash;
-  bool reused = false;
-  // Filled by compiles() only:
-  std::string args_hash;
+  // Read back only, from the row's build.
   std::string build_name;  // the batch's name, else ""
   std::string build_kind;
-  std::optional<int> worker;
-  std::optional<double> start_offset_s;
-  double compile_wall_s = 0;  // the original compile's time for a reused object, else wall_s
-  double compile_cpu_s = 0;   // likewise for CPU time
+
+  double cpu_s() const { return user_s + sys_s; }
+  /// The time of the compile that made the object: the original compile's for a reused one.
+  double compile_wall_s() const { return original_wall_s.value_or(wall_s); }
+  double compile_cpu_s() const { return original_cpu_s.value_or(cpu_s()); }
 };
 
 /// The total compile time of the translation units that read one header.
 struct HeaderCost {
-  std::string path;
+  RecordedPath file;
   std::int64_t compiles = 0;
   double wall_s = 0;
   double cpu_s = 0;
@@ -92,30 +85,12 @@ struct BuildRow {
   std::string host;
   double started_at = 0;
   std::int64_t compiles = 0;
+  std::string name;        // a batch's
+  std::string invocation;  // a batch's
 };
 
-struct Totals {
-  std::int64_t builds = 0;
-  std::int64_t compiles = 0;
-  std::int64_t failures = 0;
-  double wall_s = 0;
-  double cpu_s = 0;
-  std::int64_t peak_rss_kb = 0;
-  std::int64_t reused = 0;
-};
-
-/// One measured compile, for the planner's cost model.
-struct CostSample {
-  std::string source;    // as recorded
-  std::string object;
-  std::string base_dir;  // of its build
-  std::string kind;      // of its build: "launcher" or "batch"
-  double wall_s = 0;     // the original compile's time when the object was reused
-  double started_at = 0;
-};
-
-/// Which builds a query covers: one build id, or every build when empty.
-using BuildSelection = std::optional<std::string>;
+/// Which builds a query covers: these build ids, or every build when empty.
+using BuildSelection = std::optional<std::vector<std::string>>;
 
 enum class SlowestBy { Wall, Cpu };
 
@@ -137,23 +112,18 @@ class TimingDb {
   /// Records several compiles of one build in a single transaction.
   void record_compiles(const BuildRecord& build, std::span<const CompileRecord> compiles);
 
+  /// Every build, in start order.
   std::vector<BuildRow> builds();
-  /// The id of the build that started last, if any.
-  std::optional<std::string> latest_build();
-  bool has_build(const std::string& id);
-  Totals totals(const BuildSelection& builds);
-  std::vector<CompileRow> slowest(const BuildSelection& builds, SlowestBy by, int limit);
+  std::vector<CompileRecord> slowest(const BuildSelection& builds, SlowestBy by, int limit);
   std::vector<HeaderRecord> headers_of(std::int64_t compile_id);
-  /// Every compile of the selected builds, in start order, with build name, kind, worker and offsets.
-  std::vector<CompileRow> compiles(const BuildSelection& builds);
+  /// Every compile of the selected builds, in start order (without header lists).
+  std::vector<CompileRecord> compiles(const BuildSelection& builds);
   /// Headers ranked by the summed compile time of the translation units that read them; system
-  /// headers (recorded with absolute paths, outside the base directory) only when asked for.
+  /// headers (recorded with absolute paths, outside the project) only when asked for.
   std::vector<HeaderCost> header_costs(const BuildSelection& builds, int limit, bool include_system);
-  /// Every successful compile of every build, with its header list: what a rebuild may reuse.
+  /// Every successful compile with an input hash, in every build, with its header list: what a rebuild
+  /// may reuse.
   std::vector<CompileRecord> successful_compiles();
-
-  /// Every successful compile's time, oldest first.
-  std::vector<CostSample> cost_samples();
 
   /// Records the end of a batch build.
   void finish_build(const std::string& id, double finished_at);

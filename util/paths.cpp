@@ -40,7 +40,7 @@ std::optional<fs::path> cmake_home_directory(const fs::path& cache) {
 }  // namespace
 
 ProjectDirs find_project_dirs(const fs::path& cwd) {
-  ProjectDirs dirs{cwd, cwd};
+  ProjectDirs dirs;
   std::error_code ec;
   std::optional<fs::path> git_top;
   for (fs::path dir = cwd;; dir = dir.parent_path()) {

@@ -16,13 +16,13 @@ bool is_within(const std::filesystem::path& path, const std::filesystem::path& d
 std::string relative_if_under(const std::filesystem::path& path, const std::filesystem::path& base);
 
 struct ProjectDirs {
-  std::filesystem::path source_dir;  // base for source and header paths
-  std::filesystem::path build_dir;   // base for object paths
+  std::filesystem::path source_dir;  // "" when unknown
+  std::filesystem::path build_dir;   // "" when unknown
 };
 
-/// NIXCC_BASE_DIR when set; else the CMake source directory named by the nearest CMakeCache.txt above
-/// `cwd`; else the nearest directory above `cwd` holding .git; else `cwd`. The build directory is the
-/// one holding that CMakeCache.txt, else `cwd`.
+/// The source directory: NIXCC_BASE_DIR when set; else the CMake source directory named by the nearest
+/// CMakeCache.txt above `cwd`; else the nearest directory above `cwd` holding .git; else unknown. The
+/// build directory: the one holding that CMakeCache.txt, else unknown (make and other builds).
 ProjectDirs find_project_dirs(const std::filesystem::path& cwd);
 
 }  // namespace nixcc

@@ -117,6 +117,8 @@ run_launcher_demo_test() {
     "$(sql "$NIXCC_DB" "SELECT source FROM compiles WHERE build_id = 'first' ORDER BY source")"
   expect_eq "recorded objects" "$DEMO_OBJECTS" \
     "$(sql "$NIXCC_DB" "SELECT object FROM compiles ORDER BY object")"
+  expect_eq "roots: sources under the source directory, objects and working directories under the build directory" \
+    "source|build|build" "$(sql "$NIXCC_DB" "SELECT DISTINCT source_root, object_root, directory_root FROM compiles")"
   expect_eq "builds" "first|launcher|$src" "$(sql "$NIXCC_DB" 'SELECT id, kind, base_dir FROM builds')"
   expect_eq "rows with exit 0, c++, the configured compiler, a 128-bit input hash, a wall time" "$n_tus" \
     "$(sql "$NIXCC_DB" "SELECT count(*) FROM compiles WHERE exit_status = 0 AND language = 'c++'
@@ -158,8 +160,9 @@ run_launcher_demo_test() {
   cmp "$work/direct plain/stderr" "$work/direct nixcc/stderr" || fail "direct compile: stderr differs"
   cmp "$work/direct plain/stdout" "$work/direct nixcc/stdout" || fail "direct compile: stdout differs"
   cmp "$work/direct plain/scale.o" "$work/direct nixcc/scale.o" || fail "direct compile: object differs"
-  expect_eq "direct compile row" "$src/$DEMO_WARNING_TU|scale.o|0" \
-    "$(sql "$work/direct.sqlite" 'SELECT source, object, exit_status FROM compiles')"
+  # No CMake build and no git checkout around it: every path is absolute, with no root.
+  expect_eq "direct compile row" "|$src/$DEMO_WARNING_TU||$work/direct nixcc/scale.o|0" \
+    "$(sql "$work/direct.sqlite" 'SELECT source_root, source, object_root, object, exit_status FROM compiles')"
 
   # --- headers: each TU lists exactly the project headers it includes --------------------------
   headers_users() {  # BUILD HEADER -> sorted sources whose row lists HEADER
@@ -171,7 +174,8 @@ run_launcher_demo_test() {
   expect_eq "TUs listing include/demo/demo.h" "$DEMO_DEMO_H_USERS" "$(headers_users first include/demo/demo.h)"
   expect_eq "project headers recorded (relative to the source dir)" \
     $'include/demo/demo.h\ninclude/demo/shared.h\nlib/detail.h' \
-    "$(sql "$NIXCC_DB" "SELECT DISTINCT path FROM headers WHERE path NOT LIKE '/%' ORDER BY path")"
+    "$(sql "$NIXCC_DB" "SELECT DISTINCT path FROM headers WHERE root = 'source' ORDER BY path")"
+  expect_eq "header roots" $'\nsource' "$(sql "$NIXCC_DB" "SELECT DISTINCT root FROM headers ORDER BY root")"
   expect_eq "header rows naming their own source, or with a bad hash" 0 \
     "$(sql "$NIXCC_DB" "SELECT count(*) FROM headers h JOIN compiles c ON c.id = h.compile_id
                         WHERE h.path = c.source OR length(h.hash) != 32")"

@@ -49,7 +49,8 @@ assert meta and meta[0]["args"]["name"] == "insights", meta
 PY
 pass "trace"
 
-# Launcher builds trace too (packed onto tracks, no worker slots).
+# Launcher builds trace too (packed onto tracks, no worker slots). Outside any CMake build or git
+# checkout there is no project folder: sources are recorded by their absolute paths.
 mkdir -p "$SCRATCH/launch"
 for i in 1 2 3; do printf 'int f%s() { return %s; }\n' "$i" "$i" >"$SCRATCH/launch/l$i.cpp"; done
 (cd "$SCRATCH/launch" && for i in 1 2 3; do NIXCC_BUILD_ID=launch "$NIXCC" g++ -c "l$i.cpp" -o "l$i.o" & done; wait)
@@ -57,8 +58,8 @@ for i in 1 2 3; do printf 'int f%s() { return %s; }\n' "$i" "$i" >"$SCRATCH/laun
 import json, sys
 t = json.load(sys.stdin)
 s = [e for e in t["traceEvents"] if e["ph"] == "X"]
-assert sorted(e["name"] for e in s) == ["l1.cpp", "l2.cpp", "l3.cpp"], s
-' || fail "launcher trace"
+assert sorted(e["name"] for e in s) == [sys.argv[1] + f"/l{i}.cpp" for i in (1, 2, 3)], s
+' "$SCRATCH/launch" || fail "launcher trace"
 pass "launcher trace"
 
 # stats --by: header ranking puts the header every unit reads first; the other groupings add up.

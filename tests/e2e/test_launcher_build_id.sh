@@ -112,7 +112,7 @@ expect_eq "stats --format csv: slowest by wall" \
 run table stats --db "$NIXCC_DB"
 expect_eq "stats (table): status" 0 "$(status table)"
 # The table is for people; only its figures are checked, not its layout.
-grep -E -q '^Compiles +1 \(0 failed[,)]' "$work/table.out" || fail "stats table: no 'Compiles 1 (0 failed' line: $(cat "$work/table.out")"
+grep -E -q '^Units +1 \(1 compiled, 0 reused, 0 failed\)' "$work/table.out" || fail "stats table: no 'Units 1 (1 compiled, ...' line: $(cat "$work/table.out")"
 grep -E -q '^Build +my build 7 \(launcher,' "$work/table.out" || fail "stats table: no 'Build my build 7' line: $(cat "$work/table.out")"
 
 run env-db stats --format json

@@ -60,7 +60,7 @@ nm -C "$SCRATCH/result2/lib/libcore.a" | grep -q 'demo::extra_answer' || fail "l
 [ "$("$SCRATCH/result2/bin/stats")" = "primes below 50: 15, sum 328" ] || fail "stats output changed"
 [ "$(sql "$SCRATCH/result2/timings.sqlite" 'SELECT count(*) FROM compiles')" = 8 ] || fail "the merged timings should hold 8 compiles"
 db="$SCRATCH/result2/batches/$home/timings.sqlite"
-[ "$(sql "$db" 'SELECT source FROM compiles WHERE reused = 0')" = "s/core/src/extra.cpp" ] ||
+[ "$(sql "$db" 'SELECT source_root, source FROM compiles WHERE reused = 0')" = "source|core/src/extra.cpp" ] ||
   fail "batch $home should compile only the new unit: $(sql "$db" 'SELECT source, reused FROM compiles')"
 
 # Removed again: every batch is back to its first member list (the new unit simply leaves its batch).

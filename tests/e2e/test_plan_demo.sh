@@ -35,10 +35,15 @@ db="$result/timings.sqlite"
 [ "$(sql "$db" 'SELECT count(DISTINCT source || object) FROM compiles')" = 7 ] || fail "compile rows are not one per unit"
 [ "$(sql "$db" 'SELECT count(*) FROM compiles WHERE exit_status <> 0 OR reused <> 0')" = 0 ] || fail "a first build should compile everything, successfully"
 [ "$(sql "$db" "SELECT count(*) FROM builds WHERE kind = 'batch'")" = 3 ] || fail "expected 3 batch builds in the merged database"
-[ "$(sql "$db" "SELECT count(*) FROM compiles WHERE source = 's/render/src/util.cpp' OR source = 's/core/src/util.cpp'")" = 2 ] ||
-  fail "the two util.cpp should be two distinct rows"
+[ "$(sql "$db" "SELECT count(*) FROM compiles WHERE source_root = 'source' AND source IN ('render/src/util.cpp', 'core/src/util.cpp')")" = 2 ] ||
+  fail "the two util.cpp should be two distinct rows, recorded relative to the source directory"
+# The generated header is the build directory's, wherever the batch's tree put it.
+[ "$(sql "$db" "SELECT count(*) FROM headers WHERE root = 'build' AND path = 'generated/demo/version.h'")" = 1 ] ||
+  fail "version.h should be recorded relative to the build directory: $(sql "$db" "SELECT root, path FROM headers WHERE path LIKE '%version.h'")"
+# A result's database is one build: by default stats covers every batch of it.
 "$NIXCC" stats --db "$db" --format json >"$SCRATCH/stats.json" || fail "nixcc stats --format json failed"
-jq -e '.format == "nixcc-stats"' "$SCRATCH/stats.json" >/dev/null || fail "nixcc stats --format json: $(cat "$SCRATCH/stats.json")"
+jq -e '.format == "nixcc-stats" and .totals.compiles == 7 and .totals.builds == 3 and .totals.compiled == 7' \
+  "$SCRATCH/stats.json" >/dev/null || fail "nixcc stats on a result should cover its 3 batches: $(jq -c .totals "$SCRATCH/stats.json")"
 "$NIXCC" stats --db "$db" --format json --build all >"$SCRATCH/stats-all.json" || fail "nixcc stats --build all failed"
 jq -e '.totals.compiles == 7 and .totals.builds == 3 and .totals.failures == 0' "$SCRATCH/stats-all.json" >/dev/null ||
   fail "nixcc stats --build all should count 3 builds, 7 compiles: $(jq -c .totals "$SCRATCH/stats-all.json")"

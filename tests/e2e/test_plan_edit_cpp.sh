@@ -95,7 +95,7 @@ out=$("$SCRATCH/result2/bin/greet") || fail "greet failed"
 db="$SCRATCH/result2/batches/$batch/timings.sqlite"
 members=$(jq -r --arg b "$batch" '.batches[$b].units | length' "$plan/nixcc-plan-state.json")
 [ "$(sql "$db" 'SELECT count(*) FROM compiles')" = "$members" ] || fail "batch $batch should record $members compiles"
-[ "$(sql "$db" 'SELECT source FROM compiles WHERE reused = 0')" = "s/apps/stats/main.cpp" ] ||
+[ "$(sql "$db" 'SELECT source_root, source FROM compiles WHERE reused = 0')" = "source|apps/stats/main.cpp" ] ||
   fail "exactly the edited unit should be compiled afresh: $(sql "$db" 'SELECT source, reused FROM compiles')"
 [ "$(sql "$db" 'SELECT count(*) FROM compiles WHERE reused = 1')" = "$((members - 1))" ] ||
   fail "every other unit of $batch should be reused: $(sql "$db" 'SELECT source, reused FROM compiles')"

@@ -64,7 +64,8 @@ plan_nixbuild "$plan" "$SCRATCH/result2"
 [ "$("$SCRATCH/result2/bin/greet")" = "[ HELLO FROM NIXCC ] v1.4.2" ] || fail "greet output changed"
 for b in "${!expect_changed[@]}"; do
   db="$SCRATCH/result2/batches/$b/timings.sqlite"
-  fresh=$(sql "$db" 'SELECT source FROM compiles WHERE reused = 0' | LC_ALL=C sort)
+  # Recorded relative to the source directory, which is the plan's s/.
+  fresh=$(sql "$db" "SELECT 's/' || source FROM compiles WHERE reused = 0 AND source_root = 'source'" | LC_ALL=C sort)
   want_fresh=$(jq -r --arg b "$b" '.batches[$b].units[] | "s/" + (split("/s/")[1:] | join("/s/"))' "$plan/nixcc-plan-state.json" |
     grep -xF -f <(printf '%s\n' "$includers") | LC_ALL=C sort)
   [ "$fresh" = "$want_fresh" ] || fail "batch $b recompiled [$fresh], expected exactly the includers [$want_fresh]"
@@ -87,7 +88,7 @@ changed=$(LC_ALL=C join <(grep '^batches\.' <<<"$drvs_before_version") <(plan_dr
 [ "$changed" = "$version_batch" ] || fail "regenerating version.h should change batch $version_batch only, changed: [$changed]"
 plan_nixbuild "$plan" "$SCRATCH/result3"
 [ "$("$SCRATCH/result3/bin/greet")" = "[ HELLO FROM NIXCC ] v1.5.0" ] || fail "greet printed '$("$SCRATCH/result3/bin/greet")' after the version bump"
-[ "$(sql "$SCRATCH/result3/batches/$version_batch/timings.sqlite" 'SELECT source FROM compiles WHERE reused = 0')" = "s/core/src/util.cpp" ] ||
+[ "$(sql "$SCRATCH/result3/batches/$version_batch/timings.sqlite" 'SELECT source_root, source FROM compiles WHERE reused = 0')" = "source|core/src/util.cpp" ] ||
   fail "only core/src/util.cpp should recompile after the version bump"
 
 pass "header edit changed batches ${!expect_changed[*]} only (and exactly 3 per-file batches) ($(plan_elapsed))"

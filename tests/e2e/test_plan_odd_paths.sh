@@ -52,10 +52,10 @@ out=$("$result/bin/odd") || fail "the odd program failed"
 [ "$out" = "weird-header OK" ] || fail "the odd program printed '$out'"
 [ "$("$result/bin/greet")" = "[ HELLO FROM NIXCC ] v1.4.2" ] || fail "greet output is wrong"
 db="$result/timings.sqlite"
-[ "$(sql "$db" "SELECT count(*) FROM compiles WHERE source = 's/apps/$weird'")" = 1 ] ||
-  fail "timings should record s/apps/$weird once: $(sql "$db" 'SELECT source FROM compiles')"
-[ "$(sql "$db" "SELECT count(*) FROM headers WHERE path = 's/apps/inc dir/$hdr'")" = 1 ] ||
-  fail "timings should record the header s/apps/inc dir/$hdr: $(sql "$db" "SELECT path FROM headers WHERE path LIKE 's/apps/%'")"
+[ "$(sql "$db" "SELECT count(*) FROM compiles WHERE source_root = 'source' AND source = 'apps/$weird'")" = 1 ] ||
+  fail "timings should record apps/$weird once: $(sql "$db" 'SELECT source FROM compiles')"
+[ "$(sql "$db" "SELECT count(*) FROM headers WHERE root = 'source' AND path = 'apps/inc dir/$hdr'")" = 1 ] ||
+  fail "timings should record the header apps/inc dir/$hdr: $(sql "$db" "SELECT path FROM headers WHERE path LIKE 'apps/%'")"
 
 # Nothing changed: the re-plan takes every header list from the database and moves no derivation.
 plan_drvs "$plan" >"$SCRATCH/drvs.before"

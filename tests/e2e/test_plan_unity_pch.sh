@@ -24,9 +24,9 @@ got=$("$result/bin/pch_app")
 [ "$got" = "$expected" ] || fail "the Nix-built program prints '$got', ninja's '$expected'"
 
 db="$result/timings.sqlite"
-for want in "s/src/one.cpp" "s/src/two.cpp" "s/src/common.h" "b/CMakeFiles/pch_app.dir/cmake_pch.hxx"; do
-  [ "$(sql "$db" "SELECT count(*) FROM headers WHERE path = '$want'")" = 1 ] ||
-    fail "no unit recorded reading $want: $(sql "$db" 'SELECT path FROM headers' | grep -v '^/usr' | tr '\n' ' ')"
+for want in "source|src/one.cpp" "source|src/two.cpp" "source|src/common.h" "build|CMakeFiles/pch_app.dir/cmake_pch.hxx"; do
+  [ "$(sql "$db" "SELECT count(*) FROM headers WHERE root || '|' || path = '$want'")" = 1 ] ||
+    fail "no unit recorded reading $want: $(sql "$db" "SELECT root || '|' || path FROM headers" | grep -v '^|/usr' | tr '\n' ' ')"
 done
 [ "$(sql "$db" "SELECT count(*) FROM headers WHERE path LIKE '$SCRATCH%' OR path LIKE '%.nixcc.%'")" = 0 ] ||
   fail "host paths or the batch's own copies recorded: $(sql "$db" "SELECT path FROM headers WHERE path LIKE '/tmp%' OR path LIKE '%.nixcc.%'")"

@@ -672,23 +672,26 @@ def expand_precompiled_headers(units: list[Unit], build: Path) -> list[Unit]:
 
 
 def nixcc_units(db: Path, src: Path, build: Path) -> list[Unit]:
-    """Every compile recorded in the nixcc result's timing database, headers mapped to real paths."""
+    """Every compile recorded in the nixcc result's timing database, headers mapped to real paths.
+    The database names each path relative to its root: CMake's source directory `src`, the build
+    directory `build`, or none (absolute)."""
 
-    def absolute(path: str) -> str:
-        if path.startswith("s/"):
-            return os.path.realpath(src / path[2:])
-        if path.startswith("b/"):
-            return os.path.realpath(build / path[2:])
+    def absolute(root: str, path: str) -> str:
+        if root == "source":
+            return os.path.realpath(src / path)
+        if root == "build":
+            return os.path.realpath(build / path)
         return os.path.realpath(path)
 
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         headers: dict[int, set[str]] = {}
-        for compile_id, path in con.execute("SELECT compile_id, path FROM headers"):
-            headers.setdefault(compile_id, set()).add(absolute(path))
+        for compile_id, root, path in con.execute("SELECT compile_id, root, path FROM headers"):
+            headers.setdefault(compile_id, set()).add(absolute(root, path))
         units = []
-        for compile_id, source, obj in con.execute("SELECT id, source, object FROM compiles ORDER BY id"):
-            source_abs = absolute(source)
+        for compile_id, root, source, obj in con.execute(
+                "SELECT id, source_root, source, object FROM compiles ORDER BY id"):
+            source_abs = absolute(root, source)
             hs = headers.get(compile_id, set())
             hs.discard(source_abs)
             units.append(Unit(obj.split("/", 1)[0], source_abs, obj, hs))
@@ -776,9 +779,6 @@ def run_project(project: Project, work: Path, cache: Path, nixcc: Path, planner:
         log(f"  configure (salt {salt})")
         configure(project, src, build, salt, logdir)
         cmake_src, cmake_build = cmake_paths(build)
-        # The plan's s/ is CMake's source directory, or the folder above it that also holds every
-        # source (lz4 and zstd keep their CMakeLists.txt in build/cmake/).
-        frame_src = lambda: Path(os.path.realpath(plan / ".root" / "s"))  # noqa: E731
 
         step = "ninja"
         t0 = time.monotonic()
@@ -807,7 +807,7 @@ def run_project(project: Project, work: Path, cache: Path, nixcc: Path, planner:
                 sh(["nix-build", str(plan), "-A", "timings", "-o", str(root / "timings"), *NIX_OPTIONS],
                    logfile=logdir / "nix-build-timings.log", what="nix-build -A timings")
                 bad, _ = compare_headers(result, ninja, problems, root / "timings" / "timings.sqlite",
-                                         frame_src(), cmake_build)
+                                         cmake_src, cmake_build)
                 log(f"  (batches alone: header sets {result['header_sets']})")
             except Failure as e:
                 log(f"  (batches alone did not build either: {str(e).splitlines()[0]})")
@@ -817,7 +817,7 @@ def run_project(project: Project, work: Path, cache: Path, nixcc: Path, planner:
         log(f"  nixcc-plan + nix-build: {result['nixcc_seconds']} s")
 
         step = "header sets"
-        bad, _ = compare_headers(result, ninja, problems, out / "timings.sqlite", frame_src(), cmake_build)
+        bad, _ = compare_headers(result, ninja, problems, out / "timings.sqlite", cmake_src, cmake_build)
 
         step = "own check"
         if project.check:

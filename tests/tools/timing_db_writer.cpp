@@ -28,9 +28,9 @@ int main(int argc, char** argv) {
 
     for (int i = 0; i < rows; ++i) {
       nixcc::CompileRecord compile;
-      compile.source = fmt::format("src/{}/file{}.cpp", build_id, i);
-      compile.object = compile.source + ".o";
-      compile.directory = "/build";
+      compile.source = {nixcc::PathRoot::Source, fmt::format("src/{}/file{}.cpp", build_id, i)};
+      compile.object = {nixcc::PathRoot::Build, compile.source.path + ".o"};
+      compile.directory = {nixcc::PathRoot::Build, "."};
       compile.language = "c++";
       compile.compiler = "/usr/bin/c++";
       compile.compiler_id = "cid";
@@ -41,7 +41,9 @@ int main(int argc, char** argv) {
       compile.max_rss_kb = 1000 + i;
       compile.args_hash = "args";
       compile.input_hash = fmt::format("{}-{}", build_id, i);
-      for (int h = 0; h < 3; ++h) compile.headers.push_back({fmt::format("include/h{}.h", h), "hash"});
+      for (int h = 0; h < 3; ++h) {
+        compile.headers.push_back({{nixcc::PathRoot::Source, fmt::format("include/h{}.h", h)}, "hash"});
+      }
       nixcc::TimingDb db(db_path);
       db.record_compile(build, compile);
     }

@@ -81,6 +81,8 @@ nixcc::BatchManifest sample_manifest() {
   m.name = "batch-0";
   m.source_root = ".";
   m.system_dirs = {"/usr/include"};
+  m.source_dir = "s/build/cmake";
+  m.build_dir = "b";
   nixcc::BatchUnit& u = m.units.emplace_back();
   u.source = "s/src/a b.cpp";
   u.object = "app/a b.cpp.o";
@@ -107,6 +109,8 @@ TEST_CASE("what nixcc-plan writes, the batch reads back field for field", "[batc
   CHECK(read.name == written.name);
   CHECK(read.source_root == dir.path());
   CHECK(read.system_dirs == written.system_dirs);
+  CHECK(read.source_dir == written.source_dir);
+  CHECK(read.build_dir == written.build_dir);
   REQUIRE(read.units.size() == 2);
   for (std::size_t i = 0; i < 2; ++i) {
     const auto& r = read.units[i];
@@ -134,6 +138,8 @@ TEST_CASE("the fingerprint follows every field a batch reads, but not the cost e
   const std::vector<std::function<void(nixcc::BatchManifest&)>> changes = {
       [](auto& x) { x.name = "batch-1"; },
       [](auto& x) { x.system_dirs.push_back("/opt/include"); },
+      [](auto& x) { x.source_dir = "s"; },
+      [](auto& x) { x.build_dir = ""; },
       [](auto& x) { x.units[0].source = "s/src/b.cpp"; },
       [](auto& x) { x.units[0].object = "b.o"; },
       [](auto& x) { x.units[0].directory = "b"; },
@@ -169,4 +175,32 @@ TEST_CASE("the frame mapping: a placeholder becomes the root, and folders are na
         "-I/nix/store/x-src/s:/nix/store/x-src/b");
   CHECK(nixcc::substitute_source_root("@SOURCE_ROOT", "/r") == "@SOURCE_ROOT");
   CHECK(nixcc::substitute_source_root("", "/r").empty());
+}
+
+TEST_CASE("source_dir and build_dir name folders of the tree", "[batch_manifest]") {
+  nixcc::test::TempDir dir;
+  const auto manifest = dir / "m.json";
+  const auto write = [&](const std::string& fields) {
+    nixcc::test::write_file(manifest, R"({"format": "nixcc-batch-manifest", "version": 1, "source_root": ".",
+      "compiler": "cc", )" + fields + R"("units": [{"source": "s/a.c"}]})");
+  };
+  write("");
+  auto m = nixcc::read_batch_manifest(manifest);
+  CHECK(m.source_dir == ".");  // a hand-written tree is the source directory itself
+  CHECK(m.build_dir.empty());
+  CHECK(m.layout().record("s/a.c") == nixcc::RecordedPath{nixcc::PathRoot::Source, "s/a.c"});
+
+  write(R"("source_dir": "s/build/cmake/", "build_dir": "./b", )");
+  m = nixcc::read_batch_manifest(manifest);
+  CHECK(m.source_dir == "s/build/cmake");
+  CHECK(m.build_dir == "b");
+  CHECK(m.layout().record("s/a.c") == nixcc::RecordedPath{nixcc::PathRoot::Source, "../../a.c"});
+  CHECK(m.layout().record("b/gen/v.h") == nixcc::RecordedPath{nixcc::PathRoot::Build, "gen/v.h"});
+
+  write(R"("source_dir": "/abs", )");
+  CHECK_THROWS_WITH(nixcc::read_batch_manifest(manifest), Catch::Contains("source_dir") && Catch::Contains("relative"));
+  write(R"("build_dir": "../b", )");
+  CHECK_THROWS_WITH(nixcc::read_batch_manifest(manifest), Catch::Contains("build_dir") && Catch::Contains("climbs out"));
+  write(R"("build_dir": 3, )");
+  CHECK_THROWS_WITH(nixcc::read_batch_manifest(manifest), Catch::Contains("build_dir: must be a string"));
 }

@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,6 +14,8 @@
 
 namespace fs = std::filesystem;
 using nixcc::DbError;
+using nixcc::PathRoot;
+using nixcc::RecordedPath;
 using nixcc::TimingDb;
 using nixcc::test::read_file;
 using nixcc::test::TempDir;
@@ -81,12 +85,50 @@ void make_db_at_version(const fs::path& path, int version, bool wal = false) {
       "VALUES(7, 'old', 'a.c', 'a.o', '/build', 'c', '/usr/bin/cc', 'cid', 1000.5, 2.5, 2.0, 0.25, 4096, 0, "
       "  'ah', 'ih');"
       "INSERT INTO headers(compile_id, path, hash) VALUES(7, 'a.h', 'hh');");
+  // From version 4 on, a launcher also wrote which folder each path is relative to.
+  if (version >= 4) {
+    db.exec("UPDATE compiles SET source_root = 'source', object_root = 'build'; UPDATE headers SET root = 'source'");
+  }
+}
+
+// What tests ask of a database's rows, from compiles() and builds().
+struct Totals {
+  std::int64_t builds = 0, compiles = 0, failures = 0, peak_rss_kb = 0;
+  double wall_s = 0, cpu_s = 0;
+};
+
+Totals totals_of(TimingDb& db, const nixcc::BuildSelection& selection) {
+  Totals t;
+  std::set<std::string> builds;
+  for (const auto& row : db.compiles(selection)) {
+    builds.insert(row.build_id);
+    ++t.compiles;
+    if (row.exit_status != 0) ++t.failures;
+    t.wall_s += row.wall_s;
+    t.cpu_s += row.cpu_s();
+    t.peak_rss_kb = std::max(t.peak_rss_kb, row.max_rss_kb);
+  }
+  t.builds = static_cast<std::int64_t>(builds.size());
+  return t;
+}
+
+nixcc::BuildSelection only(const std::string& id) { return std::vector<std::string>{id}; }
+
+std::optional<std::string> latest_build(TimingDb& db) {
+  const auto builds = db.builds();  // in start order
+  if (builds.empty()) return std::nullopt;
+  return builds.back().id;
+}
+
+bool has_build(TimingDb& db, const std::string& id) {
+  const auto builds = db.builds();
+  return std::any_of(builds.begin(), builds.end(), [&](const nixcc::BuildRow& b) { return b.id == id; });
 }
 
 // Checks the row make_db_at_version wrote reads back through TimingDb.
 void check_old_rows(TimingDb& db) {
-  CHECK(db.has_build("old"));
-  const auto totals = db.totals(std::nullopt);
+  CHECK(has_build(db, "old"));
+  const auto totals = totals_of(db, std::nullopt);
   CHECK(totals.builds == 1);
   CHECK(totals.compiles == 1);
   CHECK(totals.wall_s == Approx(2.5));
@@ -96,11 +138,11 @@ void check_old_rows(TimingDb& db) {
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].id == 7);
   CHECK(rows[0].build_id == "old");
-  CHECK(rows[0].source == "a.c");
+  CHECK(rows[0].source == RecordedPath{PathRoot::Source, "a.c"});
   CHECK(rows[0].input_hash == "ih");
   const auto headers = db.headers_of(7);
   REQUIRE(headers.size() == 1);
-  CHECK(headers[0].path == "a.h");
+  CHECK(headers[0].file == RecordedPath{PathRoot::Source, "a.h"});
   CHECK(headers[0].hash == "hh");
 }
 
@@ -117,9 +159,9 @@ nixcc::BuildRecord build_record(const std::string& id, double started_at) {
 nixcc::CompileRecord compile_record(const std::string& source, double wall, double user, double sys,
                                     std::int64_t rss, int exit_status) {
   nixcc::CompileRecord compile;
-  compile.source = source;
-  compile.object = source + ".o";
-  compile.directory = "/build";
+  compile.source = {PathRoot::Source, source};
+  compile.object = {PathRoot::Build, source + ".o"};
+  compile.directory = {PathRoot::None, "/build"};
   compile.language = "c++";
   compile.compiler = "/usr/bin/c++";
   compile.compiler_id = "cid";
@@ -169,8 +211,8 @@ TEST_CASE("a new database is created at the latest schema in WAL mode", "[timing
     TimingDb db(path);
     CHECK(db.schema_version() == TimingDb::latest_version());
     CHECK(db.path() == path.string());
-    CHECK(db.totals(std::nullopt).compiles == 0);
-    CHECK_FALSE(db.latest_build());
+    CHECK(totals_of(db, std::nullopt).compiles == 0);
+    CHECK_FALSE(latest_build(db));
   }
   REQUIRE(fs::exists(path));
   RawDb raw(path);
@@ -206,7 +248,7 @@ TEST_CASE("a SQLite database at version 0 migrates to the latest", "[timing_db]"
     TimingDb db(path);
     CHECK(db.schema_version() == TimingDb::latest_version());
     db.record_compile(build_record("b", 1), compile_record("a.cpp", 1, 1, 0, 1, 0));
-    CHECK(db.totals(std::nullopt).compiles == 1);
+    CHECK(totals_of(db, std::nullopt).compiles == 1);
   }
   RawDb raw(path);
   CHECK(raw.value("PRAGMA user_version") == std::to_string(TimingDb::latest_version()));
@@ -225,8 +267,8 @@ TEST_CASE("a database at every earlier version migrates and keeps its rows", "[t
       check_old_rows(db);
       // New rows go in beside the old ones.
       db.record_compile(build_record("new", 2000), compile_record("b.cpp", 1, 1, 0, 1, 0));
-      CHECK(db.totals(std::nullopt).compiles == 2);
-      CHECK(db.latest_build() == "new");
+      CHECK(totals_of(db, std::nullopt).compiles == 2);
+      CHECK(latest_build(db) == "new");
     }
     RawDb raw(path);
     CHECK(raw.value("PRAGMA user_version") == std::to_string(latest));
@@ -291,7 +333,7 @@ TEST_CASE("read-only open of an older database leaves the file alone", "[timing_
         if (version > 0) {
           check_old_rows(db);
         } else {
-          CHECK(db.totals(std::nullopt).compiles == 0);
+          CHECK(totals_of(db, std::nullopt).compiles == 0);
           CHECK(db.builds().empty());
         }
       }
@@ -308,8 +350,8 @@ TEST_CASE("read-only open of an empty file reads as an empty database", "[timing
   write_file(path, "");
   {
     TimingDb db(path, TimingDb::Access::ReadOnly);
-    CHECK(db.totals(std::nullopt).compiles == 0);
-    CHECK_FALSE(db.latest_build());
+    CHECK(totals_of(db, std::nullopt).compiles == 0);
+    CHECK_FALSE(latest_build(db));
   }
   CHECK(fs::file_size(path) == 0);
 }
@@ -324,8 +366,8 @@ TEST_CASE("read-only open sees rows still in the write-ahead log", "[timing_db]"
   const auto before = read_file(path);
   TimingDb db(path, TimingDb::Access::ReadOnly);
   CHECK(db.schema_version() == TimingDb::latest_version());
-  CHECK(db.totals(std::nullopt).compiles == 1);
-  CHECK(db.latest_build() == "b");
+  CHECK(totals_of(db, std::nullopt).compiles == 1);
+  CHECK(latest_build(db) == "b");
   CHECK(read_file(path) == before);
 }
 
@@ -355,12 +397,12 @@ TEST_CASE("recorded compiles read back through every query", "[timing_db]") {
   const auto path = dir / "db.sqlite";
   TimingDb db(path);
   auto a = compile_record("a.cpp", 1.5, 1.0, 0.25, 1000, 0);
-  a.headers = {{"z.h", "hz"}, {"a.h", "ha"}};
+  a.headers = {{{PathRoot::Source, "z.h"}, "hz"}, {{PathRoot::Source, "a.h"}, "ha"}};
   db.record_compile(build_record("b1", 100), a);
   db.record_compile(build_record("b1", 100), compile_record("b.cpp", 3.0, 0.5, 0.25, 3000, 1));
   db.record_compile(build_record("b2", 200), compile_record("c.cpp", 2.0, 4.0, 1.0, 2000, 0));
 
-  const auto all = db.totals(std::nullopt);
+  const auto all = totals_of(db, std::nullopt);
   CHECK(all.builds == 2);
   CHECK(all.compiles == 3);
   CHECK(all.failures == 1);
@@ -368,40 +410,40 @@ TEST_CASE("recorded compiles read back through every query", "[timing_db]") {
   CHECK(all.cpu_s == Approx(7.0));
   CHECK(all.peak_rss_kb == 3000);
 
-  const auto b1 = db.totals(std::string("b1"));
+  const auto b1 = totals_of(db, only("b1"));
   CHECK(b1.builds == 1);
   CHECK(b1.compiles == 2);
   CHECK(b1.wall_s == Approx(4.5));
-  CHECK(db.totals(std::string("nope")).compiles == 0);
+  CHECK(totals_of(db, only("nope")).compiles == 0);
 
   const auto by_wall = db.slowest(std::nullopt, nixcc::SlowestBy::Wall, 2);
   REQUIRE(by_wall.size() == 2);
-  CHECK(by_wall[0].source == "b.cpp");
+  CHECK(by_wall[0].source == RecordedPath{PathRoot::Source, "b.cpp"});
   CHECK(by_wall[0].exit_status == 1);
-  CHECK(by_wall[1].source == "c.cpp");
+  CHECK(by_wall[1].source == RecordedPath{PathRoot::Source, "c.cpp"});
   const auto by_cpu = db.slowest(std::nullopt, nixcc::SlowestBy::Cpu, 10);
   REQUIRE(by_cpu.size() == 3);
-  CHECK(by_cpu[0].source == "c.cpp");
-  CHECK(by_cpu[0].cpu_s == Approx(5.0));
-  CHECK(by_cpu[1].source == "a.cpp");
-  const auto in_b1 = db.slowest(std::string("b1"), nixcc::SlowestBy::Wall, 10);
+  CHECK(by_cpu[0].source == RecordedPath{PathRoot::Source, "c.cpp"});
+  CHECK(by_cpu[0].cpu_s() == Approx(5.0));
+  CHECK(by_cpu[1].source == RecordedPath{PathRoot::Source, "a.cpp"});
+  const auto in_b1 = db.slowest(only("b1"), nixcc::SlowestBy::Wall, 10);
   REQUIRE(in_b1.size() == 2);
-  CHECK(in_b1[1].source == "a.cpp");
+  CHECK(in_b1[1].source == RecordedPath{PathRoot::Source, "a.cpp"});
   CHECK(in_b1[1].build_id == "b1");
-  CHECK(in_b1[1].object == "a.cpp.o");
+  CHECK(in_b1[1].object == RecordedPath{PathRoot::Build, "a.cpp.o"});
   CHECK(in_b1[1].max_rss_kb == 1000);
   CHECK(in_b1[1].input_hash == "input-a.cpp");
 
   const auto headers = db.headers_of(in_b1[1].id);
   REQUIRE(headers.size() == 2);
-  CHECK(headers[0].path == "a.h");
+  CHECK(headers[0].file == RecordedPath{PathRoot::Source, "a.h"});
   CHECK(headers[0].hash == "ha");
-  CHECK(headers[1].path == "z.h");
+  CHECK(headers[1].file == RecordedPath{PathRoot::Source, "z.h"});
   CHECK(db.headers_of(in_b1[0].id).empty());
 
-  CHECK(db.latest_build() == "b2");
-  CHECK(db.has_build("b1"));
-  CHECK_FALSE(db.has_build("b3"));
+  CHECK(latest_build(db) == "b2");
+  CHECK(has_build(db, "b1"));
+  CHECK_FALSE(has_build(db, "b3"));
   const auto builds = db.builds();
   REQUIRE(builds.size() == 2);
   CHECK(builds[0].id == "b1");
@@ -417,9 +459,9 @@ TEST_CASE("a build starts at its earliest recorded compile", "[timing_db]") {
   db.record_compile(build_record("b1", 100), compile_record("a.cpp", 1, 1, 0, 1, 0));
   db.record_compile(build_record("b2", 200), compile_record("b.cpp", 1, 1, 0, 1, 0));
   db.record_compile(build_record("b1", 300), compile_record("c.cpp", 1, 1, 0, 1, 0));
-  CHECK(db.latest_build() == "b2");
+  CHECK(latest_build(db) == "b2");
   db.record_compile(build_record("b2", 50), compile_record("d.cpp", 1, 1, 0, 1, 0));
-  CHECK(db.latest_build() == "b1");
+  CHECK(latest_build(db) == "b1");
   const auto builds = db.builds();
   REQUIRE(builds.size() == 2);
   CHECK(builds[0].id == "b2");
@@ -439,7 +481,7 @@ TEST_CASE("rows survive closing and reopening", "[timing_db]") {
     db.record_compile(build_record("b1", 100), compile_record("b.cpp", 1, 1, 0, 1, 0));
   }
   TimingDb db(path);
-  CHECK(db.totals(std::nullopt).compiles == 2);
+  CHECK(totals_of(db, std::nullopt).compiles == 2);
   CHECK(db.builds().size() == 1);
 }
 
@@ -448,17 +490,187 @@ TEST_CASE("clear removes every row but keeps the schema", "[timing_db]") {
   const auto path = dir / "db.sqlite";
   TimingDb db(path);
   auto a = compile_record("a.cpp", 1, 1, 0, 1, 0);
-  a.headers = {{"a.h", "ha"}};
+  a.headers = {{{PathRoot::Source, "a.h"}, "ha"}};
   db.record_compile(build_record("b1", 100), a);
   const auto id = db.slowest(std::nullopt, nixcc::SlowestBy::Wall, 1).at(0).id;
   db.clear();
-  CHECK(db.totals(std::nullopt).compiles == 0);
-  CHECK_FALSE(db.latest_build());
-  CHECK_FALSE(db.has_build("b1"));
+  CHECK(totals_of(db, std::nullopt).compiles == 0);
+  CHECK_FALSE(latest_build(db));
+  CHECK_FALSE(has_build(db, "b1"));
   CHECK(db.headers_of(id).empty());
   CHECK(db.schema_version() == TimingDb::latest_version());
   db.record_compile(build_record("b2", 100), a);
-  CHECK(db.totals(std::nullopt).compiles == 1);
+  CHECK(totals_of(db, std::nullopt).compiles == 1);
   RawDb raw(path);
   CHECK(raw.value("SELECT count(*) FROM headers") == "1");
+}
+
+TEST_CASE("a compile reads back as it was written, through every read", "[timing_db]") {
+  TempDir dir;
+  TimingDb db(dir / "db.sqlite");
+  auto build = build_record("batch-1", 100);
+  build.kind = "batch";
+  build.name = "b0";
+  build.jobs = 2;
+  auto written = compile_record("a.cpp", 0.01, 0.005, 0.001, 900, 0);
+  written.directory = {PathRoot::Build, "sub"};
+  written.worker = 1;
+  written.start_offset_s = 0.5;
+  written.reused = true;
+  written.original_wall_s = 2.5;
+  written.original_cpu_s = 2.25;
+  written.headers = {{{PathRoot::Source, "a.h"}, "ha"}};
+  db.record_compile(build, written);
+
+  const auto check = [&](const nixcc::CompileRecord& read) {
+    CHECK(read.id > 0);
+    CHECK(read.build_id == "batch-1");
+    CHECK(read.build_name == "b0");
+    CHECK(read.build_kind == "batch");
+    CHECK(read.source == RecordedPath{PathRoot::Source, "a.cpp"});
+    CHECK(read.object == RecordedPath{PathRoot::Build, "a.cpp.o"});
+    CHECK(read.directory == RecordedPath{PathRoot::Build, "sub"});
+    CHECK(read.language == "c++");
+    CHECK(read.compiler == "/usr/bin/c++");
+    CHECK(read.compiler_id == "cid");
+    CHECK(read.args_hash == "args");
+    CHECK(read.input_hash == "input-a.cpp");
+    CHECK(read.worker == 1);
+    CHECK(read.start_offset_s == Approx(0.5));
+    CHECK(read.reused);
+    CHECK(read.wall_s == Approx(0.01));
+    CHECK(read.cpu_s() == Approx(0.006));
+    CHECK(read.compile_wall_s() == Approx(2.5));
+    CHECK(read.compile_cpu_s() == Approx(2.25));
+  };
+  const auto all = db.compiles(std::nullopt);
+  REQUIRE(all.size() == 1);
+  check(all[0]);
+  CHECK(all[0].headers.empty());  // queries ask headers_of()
+  const auto slowest = db.slowest(std::nullopt, nixcc::SlowestBy::Cpu, 1);
+  REQUIRE(slowest.size() == 1);
+  check(slowest[0]);
+  const auto reusable = db.successful_compiles();
+  REQUIRE(reusable.size() == 1);
+  check(reusable[0]);
+  REQUIRE(reusable[0].headers.size() == 1);
+  CHECK(reusable[0].headers[0].file == RecordedPath{PathRoot::Source, "a.h"});
+
+  // A compile that was not reused has no original times: its own stand in.
+  db.record_compile(build, compile_record("b.cpp", 1.5, 1.0, 0.25, 10, 0));
+  const auto fresh = db.compiles(std::nullopt).at(1);
+  CHECK_FALSE(fresh.original_wall_s);
+  CHECK_FALSE(fresh.worker);
+  CHECK(fresh.compile_wall_s() == Approx(1.5));
+  CHECK(fresh.compile_cpu_s() == Approx(1.25));
+}
+
+TEST_CASE("version 4 gives every path of an older database the folder it is relative to", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "v3.sqlite";
+  {
+    RawDb db(path);
+    const auto& migrations = nixcc::schema_migrations();
+    for (int i = 0; i < 3; ++i) db.exec(std::string(migrations[static_cast<std::size_t>(i)].sql));
+    db.exec("PRAGMA user_version = 3");
+    const char* columns =
+        "INSERT INTO compiles(id, build_id, source, object, directory, compiler, compiler_id, started_at, wall_s, "
+        "user_s, sys_s, max_rss_kb, exit_status, args_hash, input_hash) ";
+    db.exec(std::string(
+        "INSERT INTO builds(id, kind, base_dir, started_at, name) VALUES('l', 'launcher', '/src', 1, ''), "
+        "  ('b', 'batch', '/tmp/nix-build/root', 2, 'b0'), ('s', 'scan', '/plan/.root', 3, '');") +
+        columns + "VALUES(1, 'l', 'src/a.cpp', 'CMakeFiles/app.dir/src/a.cpp.o', 'src', 'c++', 'c', 1, 1, 1, 0, 1, 0, 'a', 'i');" +
+        columns + "VALUES(2, 'l', '/opt/x.cpp', '/tmp/x.o', '/tmp', 'c++', 'c', 1, 1, 1, 0, 1, 0, 'a', 'i');" +
+        columns + "VALUES(3, 'b', 's/src/a.cpp', 'app/s/src/a.cpp.o', 'b/src', 'c++', 'c', 2, 1, 1, 0, 1, 0, 'a', 'i');" +
+        columns + "VALUES(4, 'b', 'b/gen/v.cpp', 'app/b/gen/v.cpp.o', '.', 'c++', 'c', 2, 1, 1, 0, 1, 0, 'a', 'i');" +
+        columns + "VALUES(5, 's', 's/src/a.cpp', 'app/s/src/a.cpp.o', 'b', 'c++', 'c', 3, 1, 1, 0, 1, 0, 'a', 'i');" +
+        "INSERT INTO headers(compile_id, path, hash) VALUES(1, 'include/a.h', 'h'), (1, '/usr/include/stdio.h', 'h'), "
+        "  (3, 's/include/a.h', 'h'), (3, 'b/gen/config.h', 'h'), (3, '/usr/include/stdio.h', 'h'), "
+        "  (5, 'b/gen/config.h', 'h');");
+  }
+  TimingDb db(path, TimingDb::Access::ReadOnly);
+  const auto rows = db.compiles(std::nullopt);
+  REQUIRE(rows.size() == 5);
+  using P = RecordedPath;
+  // A launcher's relative paths were relative to the source (sources, headers) and build directory.
+  CHECK(rows[0].source == P{PathRoot::Source, "src/a.cpp"});
+  CHECK(rows[0].object == P{PathRoot::Build, "CMakeFiles/app.dir/src/a.cpp.o"});
+  CHECK(rows[0].directory == P{PathRoot::Build, "src"});
+  CHECK(rows[1].source == P{PathRoot::None, "/opt/x.cpp"});
+  CHECK(rows[1].object == P{PathRoot::None, "/tmp/x.o"});
+  CHECK(rows[1].directory == P{PathRoot::None, "/tmp"});
+  // A batch's and a scan's s/ and b/ are the two folders; objects are the output's.
+  CHECK(rows[2].source == P{PathRoot::Source, "src/a.cpp"});
+  CHECK(rows[2].object == P{PathRoot::Output, "app/s/src/a.cpp.o"});
+  CHECK(rows[2].directory == P{PathRoot::Build, "src"});
+  CHECK(rows[3].source == P{PathRoot::Build, "gen/v.cpp"});
+  CHECK(rows[3].directory == P{PathRoot::Source, "."});
+  CHECK(rows[4].source == P{PathRoot::Source, "src/a.cpp"});
+  CHECK(rows[4].directory == P{PathRoot::Build, "."});
+  // So the launcher's and the batch's rows of one source now name it alike.
+  CHECK(rows[0].source == rows[2].source);
+
+  const auto files = [&](std::int64_t id) {
+    std::vector<P> out;
+    for (const auto& h : db.headers_of(id)) out.push_back(h.file);
+    return out;
+  };
+  CHECK(files(1) == std::vector<P>{{PathRoot::None, "/usr/include/stdio.h"}, {PathRoot::Source, "include/a.h"}});
+  CHECK(files(3) == std::vector<P>{{PathRoot::None, "/usr/include/stdio.h"}, {PathRoot::Build, "gen/config.h"},
+                                   {PathRoot::Source, "include/a.h"}});
+  CHECK(files(5) == std::vector<P>{{PathRoot::Build, "gen/config.h"}});
+  for (const auto& b : db.builds()) CHECK(b.invocation.empty());
+}
+
+TEST_CASE("a root the database does not know is an error naming the file", "[timing_db]") {
+  TempDir dir;
+  const auto path = dir / "db.sqlite";
+  {
+    TimingDb db(path);
+    db.record_compile(build_record("b", 1), compile_record("a.cpp", 1, 1, 0, 1, 0));
+  }
+  {
+    RawDb raw(path);
+    raw.exec("UPDATE compiles SET source_root = 'elsewhere'");
+  }
+  TimingDb db(path, TimingDb::Access::ReadOnly);
+  const auto message = error_of([&] { db.compiles(std::nullopt); });
+  CHECK(message.find(path.string()) != std::string::npos);
+  CHECK(message.find("'elsewhere'") != std::string::npos);
+}
+
+TEST_CASE("a selection of several builds reads exactly their rows", "[timing_db]") {
+  TempDir dir;
+  TimingDb db(dir / "db.sqlite");
+  db.record_compile(build_record("b1", 100), compile_record("a.cpp", 1, 1, 0, 1, 0));
+  db.record_compile(build_record("b2", 200), compile_record("b.cpp", 2, 1, 0, 1, 0));
+  db.record_compile(build_record("b3", 300), compile_record("c.cpp", 4, 1, 0, 1, 0));
+  const nixcc::BuildSelection two = std::vector<std::string>{"b1", "b3"};
+  CHECK(totals_of(db, two).compiles == 2);
+  CHECK(totals_of(db, two).wall_s == Approx(5));
+  CHECK(db.slowest(two, nixcc::SlowestBy::Wall, 10).size() == 2);
+  CHECK(totals_of(db, nixcc::BuildSelection(std::vector<std::string>{})).compiles == 0);
+  // An id with a quote in it is a value, not SQL.
+  db.record_compile(build_record("it's", 400), compile_record("d.cpp", 1, 1, 0, 1, 0));
+  CHECK(totals_of(db, only("it's")).compiles == 1);
+}
+
+TEST_CASE("a batch's invocation is written, read and merged", "[timing_db]") {
+  TempDir dir;
+  auto build = build_record("batch-1", 100);
+  build.kind = "batch";
+  build.name = "b0";
+  build.invocation = "boot-42-1000";
+  {
+    TimingDb db(dir / "one.sqlite");
+    db.record_compile(build, compile_record("a.cpp", 1, 1, 0, 1, 0));
+  }
+  TimingDb in(dir / "one.sqlite", TimingDb::Access::ReadOnly);
+  TimingDb merged(dir / "merged.sqlite");
+  CHECK(merged.merge_from(in) == 1);
+  const auto builds = merged.builds();
+  REQUIRE(builds.size() == 1);
+  CHECK(builds[0].invocation == "boot-42-1000");
+  CHECK(builds[0].name == "b0");
+  CHECK(merged.compiles(std::nullopt).at(0).source == RecordedPath{PathRoot::Source, "a.cpp"});
 }
