@@ -9,10 +9,8 @@
 
 #include "util/child_process.h"
 #include "core/compiler_options.h"
-#include "util/file_io.h"
 #include "core/input_hash.h"
 #include "util/paths.h"
-#include "util/scratch_dir.h"
 
 namespace nixcc {
 namespace fs = std::filesystem;
@@ -100,25 +98,22 @@ const CompilerDirs& CompilerDirsCache::get(const fs::path& compiler, const std::
   const std::string key = compiler_identity(compiler) + ' ' + call;
   if (const auto it = by_key_.find(key); it != by_key_.end()) return *by_call_.emplace(call, &it->second).first->second;
 
-  ScratchDir scratch("nixcc-dirs-");
-  const auto ask = [&](std::vector<std::string> question, const char* tag) {
-    const fs::path out = scratch.path() / fmt::format("{}.out", tag), err = scratch.path() / fmt::format("{}.err", tag);
-    const pid_t pid = spawn_child(compiler, question, {}, {out, err});
-    const auto done = wait_child(pid);
-    if (!done || done->second.exit_status != 0) {
+  const auto ask = [&](const std::vector<std::string>& question) {
+    const auto run = run_captured(compiler, question);
+    if (run.exit_status != 0) {
       throw std::runtime_error(fmt::format("{}: cannot list its own include directories (exit {}): {}", compiler.string(),
-                                           done ? done->second.exit_status : -1, read_file(err).value_or("")));
+                                           run.exit_status, run.err));
     }
-    return read_file(out).value_or("") + read_file(err).value_or("");
+    return run.out + run.err;
   };
   std::vector<std::string> question = affecting;
   if (!language.empty()) question.insert(question.end(), {"-x", language});
   question.insert(question.end(), {"-E", "-v", "/dev/null", "-o", "/dev/null"});
   CompilerDirs found;
-  for (auto& d : parse_include_search_dirs(ask(question, "v"))) found.dirs.push_back(std::move(d));
+  for (auto& d : parse_include_search_dirs(ask(question))) found.dirs.push_back(std::move(d));
   std::vector<std::string> print = affecting;
   print.push_back("-print-search-dirs");
-  if (auto install = parse_install_dir(ask(print, "search")); !install.empty()) found.dirs.push_back(std::move(install));
+  if (auto install = parse_install_dir(ask(print)); !install.empty()) found.dirs.push_back(std::move(install));
   const auto printed = found.dirs;
   for (const auto& d : printed) {
     std::error_code ec;

@@ -6,9 +6,7 @@
 #include <stdexcept>
 
 #include "util/child_process.h"
-#include "util/file_io.h"
 #include "util/paths.h"
-#include "util/scratch_dir.h"
 
 namespace nixcc {
 namespace {
@@ -21,14 +19,12 @@ constexpr std::string_view kDriverPrograms[] = {"cc1", "cc1plus", "as", "ld", "c
 
 // `exe args...`'s stdout; throws when it cannot run or fails.
 std::string ask(const fs::path& exe, const std::vector<std::string>& args) {
-  ScratchDir scratch("nixcc-host-");
-  const fs::path out = scratch.path() / "out", err = scratch.path() / "err";
-  const auto done = wait_child(spawn_child(exe, args, {}, {out, err}));
-  if (!done || done->second.exit_status != 0) {
+  auto run = run_captured(exe, args);
+  if (run.exit_status != 0) {
     throw std::runtime_error(fmt::format("{} {}: failed (exit {}): {}", exe.string(), fmt::join(args, " "),
-                                         done ? done->second.exit_status : -1, read_file(err).value_or("")));
+                                         run.exit_status, run.err));
   }
-  return read_file(out).value_or("");
+  return std::move(run.out);
 }
 
 }  // namespace
@@ -92,11 +88,9 @@ void HostToolchain::add_executable(const fs::path& exe) {
   const auto ldd = find_executable("ldd");
   if (!ldd) throw std::runtime_error("ldd: command not found (needed to list the libraries host tools load)");
   // A static executable makes ldd exit 1 ("not a dynamic executable"): it loads nothing.
-  ScratchDir scratch("nixcc-ldd-");
-  const fs::path out = scratch.path() / "out";
-  const auto done = wait_child(spawn_child(*ldd, {exe.string()}, {}, {out, scratch.path() / "err"}));
-  if (!done || done->second.exit_status != 0) return;
-  for (const auto& lib : parse_ldd_output(read_file(out).value_or(""))) add_path(lib);
+  const auto run = run_captured(*ldd, {exe.string()});
+  if (run.exit_status != 0) return;
+  for (const auto& lib : parse_ldd_output(run.out)) add_path(lib);
 }
 
 void HostToolchain::add_program(const std::string& name) {

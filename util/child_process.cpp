@@ -15,6 +15,9 @@
 
 #include <fmt/format.h>
 
+#include "util/file_io.h"
+#include "util/scratch_dir.h"
+
 namespace nixcc {
 namespace bp = boost::process;
 namespace fs = std::filesystem;
@@ -123,6 +126,16 @@ void exit_like(const ChildUsage& usage) {
   }
   std::fflush(nullptr);
   std::_Exit(usage.exit_status);
+}
+
+CapturedRun run_captured(const fs::path& exe, const std::vector<std::string>& args) {
+  ScratchDir scratch("nixcc-run-");
+  const fs::path out = scratch.path() / "out", err = scratch.path() / "err";
+  CapturedRun run;
+  if (const auto done = wait_child(spawn_child(exe, args, {}, {out, err}))) run.exit_status = done->second.exit_status;
+  run.out = read_file(out).value_or("");
+  run.err = read_file(err).value_or("");
+  return run;
 }
 
 }  // namespace nixcc

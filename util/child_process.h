@@ -42,6 +42,17 @@ pid_t spawn_child(const std::filesystem::path& exe, const std::vector<std::strin
 /// Returns the reaped pid and its usage, or nullopt when interrupted or when there is no child.
 std::optional<std::pair<pid_t, ChildUsage>> wait_child(pid_t pid, bool (*interrupted)() = nullptr);
 
+/// What a short-lived child printed, and how it ended.
+struct CapturedRun {
+  int exit_status = -1;  // -1 when it could not be waited for
+  std::string out;
+  std::string err;
+};
+
+/// Runs `exe args...` to its end with stdout and stderr captured (through a scratch folder, so
+/// output of any size never blocks it). Throws std::runtime_error when it cannot start.
+CapturedRun run_captured(const std::filesystem::path& exe, const std::vector<std::string>& args);
+
 /// Makes nixcc end the way the child did: the same exit code, or death by the same signal.
 [[noreturn]] void exit_like(const ChildUsage& usage);
 
