@@ -1,8 +1,13 @@
 #include "core/host_toolchain.h"
 
+#include <elf.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "util/child_process.h"
@@ -65,6 +70,78 @@ std::vector<fs::path> parse_search_dirs_line(std::string_view output, std::strin
   return dirs;
 }
 
+bool is_elf(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char magic[SELFMAG] = {};
+  return in.read(magic, SELFMAG) && std::memcmp(magic, ELFMAG, SELFMAG) == 0;
+}
+
+std::optional<fs::path> interpreter_of(const fs::path& exe) {
+  std::ifstream in(exe, std::ios::binary);
+  char start[2] = {};
+  if (!in.read(start, 2)) return std::nullopt;
+  if (start[0] == '#' && start[1] == '!') {  // "#! /bin/sh -e": the first word
+    std::string line;
+    std::getline(in, line);
+    const auto begin = line.find_first_not_of(" \t");
+    if (begin == std::string::npos) return std::nullopt;
+    return fs::path(line.substr(begin, line.find_first_of(" \t\r", begin) - begin));
+  }
+  Elf64_Ehdr header{};
+  in.seekg(0);
+  if (!in.read(reinterpret_cast<char*>(&header), sizeof header) || std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
+      header.e_ident[EI_CLASS] != ELFCLASS64) {
+    return std::nullopt;
+  }
+  for (unsigned i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr ph{};
+    in.seekg(static_cast<std::streamoff>(header.e_phoff + i * header.e_phentsize));
+    if (!in.read(reinterpret_cast<char*>(&ph), sizeof ph)) return std::nullopt;
+    if (ph.p_type != PT_INTERP || ph.p_filesz == 0 || ph.p_filesz > 4096) continue;
+    std::string path(ph.p_filesz, '\0');
+    in.seekg(static_cast<std::streamoff>(ph.p_offset));
+    if (!in.read(path.data(), static_cast<std::streamsize>(path.size()))) return std::nullopt;
+    path.resize(path.find('\0'));
+    return fs::path(path);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> sandbox_entries_of(const fs::path& path) {
+  std::vector<std::string> entries;
+  fs::path wanted = path.lexically_normal();
+  // Each pass walks `wanted` from the root until a symlink, then starts over on what it names; the
+  // walked part has no symlinks, so ".." in a relative target can be resolved by hand.
+  for (int hops = 0; hops < 40; ++hops) {
+    fs::path walked = "/";
+    bool redirected = false;
+    for (auto it = std::next(wanted.begin()); it != wanted.end(); ++it) {
+      if (it->empty()) continue;  // the trailing "" of "dir/"
+      const fs::path next = walked / *it;
+      std::error_code ec;
+      const auto status = fs::symlink_status(next, ec);
+      if (ec || !fs::exists(status)) return {};
+      if (!fs::is_symlink(status)) {
+        walked = next;
+        continue;
+      }
+      entries.push_back(next.string());
+      const fs::path target = fs::read_symlink(next, ec);
+      if (ec) return {};
+      fs::path resolved = target.is_absolute() ? target : walked / target;
+      for (++it; it != wanted.end(); ++it) resolved /= *it;
+      wanted = resolved.lexically_normal();
+      redirected = true;
+      break;
+    }
+    if (!redirected) {
+      entries.push_back(walked.string());
+      return entries;
+    }
+  }
+  return {};  // a symlink loop: nothing a tool could use
+}
+
 std::vector<std::string> without_nested(const std::set<std::string>& paths) {
   std::vector<std::string> kept;
   for (const auto& p : paths) {  // sorted, so a folder comes right before what lies inside it
@@ -75,21 +152,22 @@ std::vector<std::string> without_nested(const std::set<std::string>& paths) {
 }
 
 void HostToolchain::add_path(const fs::path& path) {
-  std::error_code ec;
-  if (fs::exists(path, ec)) paths_.insert(path.lexically_normal().string());
+  for (const auto& entry : sandbox_entries_of(fs::absolute(path))) paths_.insert(entry);
 }
 
 void HostToolchain::add_executable(const fs::path& exe) {
   add_path(exe);
   if (!executables_.insert(exe.string()).second) return;
-  std::error_code ec;
-  const fs::path real = fs::canonical(exe, ec);
-  if (!ec && real != exe) add_path(real);  // what a symlink on the way names, for tools that resolve it
-  const auto ldd = find_executable("ldd");
-  if (!ldd) throw std::runtime_error("ldd: command not found (needed to list the libraries host tools load)");
-  // A static executable makes ldd exit 1 ("not a dynamic executable"): it loads nothing.
-  const auto run = run_captured(*ldd, {exe.string()});
-  if (run.exit_status != 0) return;
+  const auto interpreter = interpreter_of(exe);
+  if (!interpreter) return;  // static: it loads nothing
+  add_executable(*interpreter);
+  if (!is_elf(exe)) return;  // a script: its interpreter is what runs
+  // The loader's own listing; ldd (a script around it) takes ten times as long.
+  const auto run = run_captured(*interpreter, {"--list", exe.string()});
+  if (run.exit_status != 0) {
+    throw std::runtime_error(fmt::format("{}: its loader {} cannot list the libraries it loads: {}", exe.string(),
+                                         interpreter->string(), run.err.substr(0, run.err.find('\n'))));
+  }
   for (const auto& lib : parse_ldd_output(run.out)) add_path(lib);
 }
 
@@ -99,11 +177,13 @@ void HostToolchain::add_program(const std::string& name) {
   add_executable(fs::absolute(*exe));
 }
 
-void HostToolchain::add_compiler(const fs::path& driver) {
-  if (!compilers_.insert(driver.string()).second) return;
-  add_executable(driver);
+void HostToolchain::add_compiler(const fs::path& named) {
+  const auto driver = find_executable(named.string());
+  if (!driver) throw std::runtime_error(fmt::format("{}: command not found", named.string()));
+  if (!compilers_.insert(driver->string()).second) return;
+  add_executable(fs::absolute(*driver));
   for (const auto program : kDriverPrograms) {
-    const std::string answer = ask(driver, {fmt::format("-print-prog-name={}", program)});
+    const std::string answer = ask(*driver, {fmt::format("-print-prog-name={}", program)});
     const std::string name = answer.substr(0, answer.find('\n'));
     if (name.find('/') != std::string::npos) {
       if (fs::exists(name)) add_executable(fs::path(name).lexically_normal());
@@ -112,7 +192,7 @@ void HostToolchain::add_compiler(const fs::path& driver) {
       if (const auto found = find_executable(name)) add_executable(fs::absolute(*found));
     }
   }
-  const std::string dirs = ask(driver, {"-print-search-dirs"});
+  const std::string dirs = ask(*driver, {"-print-search-dirs"});
   for (const char* key : {"programs", "libraries"}) {
     for (const auto& dir : parse_search_dirs_line(dirs, key)) add_path(dir);
   }

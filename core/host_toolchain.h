@@ -6,6 +6,7 @@
 // check a build makes before it starts.
 
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -13,7 +14,7 @@
 
 namespace nixcc {
 
-/// The libraries an `ldd` report names: the "=> /path" column and the loader ("/lib64/ld-...").
+/// The libraries an `ldd` (or `ld.so --list`) report names: the "=> /path" column and the loader ("/lib64/ld-...").
 std::vector<std::filesystem::path> parse_ldd_output(std::string_view output);
 
 /// The folders of a `-print-search-dirs` line ("programs: =a:b" or "libraries: =a:b"), normalised,
@@ -21,12 +22,25 @@ std::vector<std::filesystem::path> parse_ldd_output(std::string_view output);
 std::vector<std::filesystem::path> parse_search_dirs_line(std::string_view print_search_dirs_output,
                                                           std::string_view key);
 
+/// Whether `file` starts as an ELF file does.
+bool is_elf(const std::filesystem::path& file);
+
+/// The program the kernel starts `exe` with: a dynamic ELF executable's loader (PT_INTERP), or the
+/// program of a script's #! line. nullopt for a static executable or an unreadable file.
+std::optional<std::filesystem::path> interpreter_of(const std::filesystem::path& exe);
+
+/// What Nix's sandbox must bind for `path` (absolute) to be usable inside it: every symlink met on
+/// the way to it (Nix recreates a symlink as a symlink, so what it names must be bound too), then the
+/// file or folder it resolves to. Empty when `path` does not exist. Debian's /bin/sh gives /bin (a
+/// symlink to usr/bin), /usr/bin/sh (to dash) and /usr/bin/dash.
+std::vector<std::string> sandbox_entries_of(const std::filesystem::path& path);
+
 /// `paths` without any that lies inside another of them, sorted.
 std::vector<std::string> without_nested(const std::set<std::string>& paths);
 
 class HostToolchain {
  public:
-  /// A compiler driver, the programs it runs for compiles and links (asked with -print-prog-name),
+  /// A compiler driver (a path, or a name looked up on PATH), the programs it runs for compiles and links (asked with -print-prog-name),
   /// the folders it searches for programs and libraries (-print-search-dirs), and their libraries.
   /// Throws std::runtime_error naming the compiler when it cannot be asked.
   void add_compiler(const std::filesystem::path& driver);
@@ -35,10 +49,10 @@ class HostToolchain {
   /// std::runtime_error when it cannot be found.
   void add_program(const std::string& name);
 
-  /// A file or folder used as it is (a compiler's include directory).
+  /// A file or folder used as it is (a compiler's include directory), with the symlinks leading to it.
   void add_path(const std::filesystem::path& path);
 
-  /// Everything added, nested paths left out, sorted.
+  /// Everything added, nested paths left out, sorted: the entries of an `extra-sandbox-paths` line.
   std::vector<std::string> paths() const { return without_nested(paths_); }
 
  private:

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/host_toolchain.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using Paths = std::vector<fs::path>;
@@ -69,4 +70,55 @@ TEST_CASE("asking g++ names its driver, cc1plus, as, ld, the libraries they load
   CHECK(covered("/lib64/ld-linux-x86-64.so.2"));
   CHECK(covered("/usr/lib/x86_64-linux-gnu/libc.so.6"));
   CHECK(covered("/bin/sh"));
+}
+
+TEST_CASE("a path's sandbox entries are the symlinks met on the way and what they resolve to", "[host_toolchain]") {
+  const nixcc::test::TempDir temp;
+  const fs::path dir = fs::canonical(temp.path());
+  fs::create_directories(dir / "real" / "sub");
+  { std::FILE* f = std::fopen((dir / "real" / "sub" / "tool").c_str(), "w"); std::fclose(f); }
+  fs::create_directory_symlink("real", dir / "rel");               // relative: resolved beside it
+  fs::create_directory_symlink(dir / "real" / "sub", dir / "abs");  // absolute
+  fs::create_symlink("../rel/sub/tool", dir / "real" / "alias");    // through another symlink
+  fs::create_symlink("loop", dir / "loop");
+  const auto s = [&](const fs::path& p) { return p.string(); };
+
+  CHECK(nixcc::sandbox_entries_of(dir / "real" / "sub" / "tool") == std::vector{s(dir / "real/sub/tool")});
+  CHECK(nixcc::sandbox_entries_of(dir / "rel" / "sub" / "tool") == std::vector{s(dir / "rel"), s(dir / "real/sub/tool")});
+  CHECK(nixcc::sandbox_entries_of(dir / "abs" / "tool") == std::vector{s(dir / "abs"), s(dir / "real/sub/tool")});
+  CHECK(nixcc::sandbox_entries_of(dir / "real" / "alias") ==
+        std::vector{s(dir / "real/alias"), s(dir / "rel"), s(dir / "real/sub/tool")});
+  CHECK(nixcc::sandbox_entries_of(dir / "real" / "sub" / "") == std::vector{s(dir / "real/sub")});
+  CHECK(nixcc::sandbox_entries_of(dir / "missing").empty());
+  CHECK(nixcc::sandbox_entries_of(dir / "loop").empty());
+}
+
+TEST_CASE("Debian's /bin/sh is the /bin symlink, the sh symlink and dash", "[host_toolchain]") {
+  if (!fs::is_symlink("/bin") || !fs::is_symlink("/usr/bin/sh")) {
+    WARN("not a merged-/usr system with sh as a symlink: nothing to check");
+    return;
+  }
+  const auto entries = nixcc::sandbox_entries_of("/bin/sh");
+  REQUIRE(entries.size() == 3);
+  CHECK(entries[0] == "/bin");
+  CHECK(entries[1] == "/usr/bin/sh");
+  CHECK(entries[2] == fs::canonical("/bin/sh").string());
+}
+
+TEST_CASE("an executable's interpreter: the loader of a dynamic ELF, a script's #! program, none when static",
+          "[host_toolchain]") {
+  const nixcc::test::TempDir temp;
+  nixcc::test::write_file(temp.path() / "script", "#!  /bin/sh -e\necho hi\n");
+  nixcc::test::write_file(temp.path() / "bare", "#!\n");
+  nixcc::test::write_file(temp.path() / "text", "hello\n");
+  CHECK(nixcc::interpreter_of(temp.path() / "script") == fs::path("/bin/sh"));
+  CHECK(!nixcc::interpreter_of(temp.path() / "bare"));
+  CHECK(!nixcc::interpreter_of(temp.path() / "text"));
+  CHECK(!nixcc::interpreter_of(temp.path() / "missing"));
+  CHECK(!nixcc::is_elf(temp.path() / "script"));
+  const auto loader = nixcc::interpreter_of(fs::canonical("/usr/bin/g++"));
+  REQUIRE(loader);
+  CHECK(loader->string().find("ld-linux") != std::string::npos);
+  CHECK(nixcc::is_elf(*loader));
+  CHECK(!nixcc::interpreter_of(*loader));  // the loader itself is static
 }
