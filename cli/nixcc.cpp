@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "batch/batch_command.h"
+#include "batch/host_builder.h"
 #include "query/diff_command.h"
 #include "core/compiler_args.h"
 #include "launcher/launcher.h"
@@ -33,6 +34,7 @@ struct Command {
 constexpr std::array kCommands = std::to_array<Command>({
     {"batch", nixcc::add_batch_command},
     {"diff", nixcc::add_diff_command},
+    {"host-builder", nixcc::add_host_builder_command},
     {"merge", nixcc::add_merge_command},
     {"report", nixcc::add_report_command},
     {"stats", nixcc::add_stats_command},

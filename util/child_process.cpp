@@ -7,7 +7,9 @@
 
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -136,6 +138,17 @@ CapturedRun run_captured(const fs::path& exe, const std::vector<std::string>& ar
   run.out = read_file(out).value_or("");
   run.err = read_file(err).value_or("");
   return run;
+}
+
+void exec_program(const fs::path& exe, const std::vector<std::string>& args) {
+  std::vector<std::string> owned{exe.string()};
+  owned.insert(owned.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : owned) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(nullptr);
+  ::execv(exe.c_str(), argv.data());
+  throw std::runtime_error(fmt::format("{}: cannot run: {}", exe.string(), std::strerror(errno)));
 }
 
 }  // namespace nixcc

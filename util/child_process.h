@@ -53,6 +53,10 @@ struct CapturedRun {
 /// output of any size never blocks it). Throws std::runtime_error when it cannot start.
 CapturedRun run_captured(const std::filesystem::path& exe, const std::vector<std::string>& args);
 
+/// Replaces nixcc with `exe args...` (argv[0] is `exe`). Throws std::runtime_error naming `exe` when
+/// it cannot run.
+[[noreturn]] void exec_program(const std::filesystem::path& exe, const std::vector<std::string>& args);
+
 /// Makes nixcc end the way the child did: the same exit code, or death by the same signal.
 [[noreturn]] void exit_like(const ChildUsage& usage);
 
