@@ -1,10 +1,17 @@
 # nixcc's builders as Nix functions. nixcc-plan copies this folder beside every plan it writes, as
 # nixcc/, and the plan's default.nix calls these functions with its own data.
 #
-# `toolchain` says where the tools come from: the host (plain builtins.derivation, host compilers,
-# sandbox off) or nixpkgs (stdenv's compilers and a nixcc built by nix/nixcc.nix).
-{ shell, path, nixcc, system ? builtins.currentSystem }:
+# Tools come from the host or from nixpkgs. Host mode (hostPaths given): every derivation's builder
+# is the static nixcc store path, which checks that Nix's sandbox holds every host path the plan
+# declared (nix.conf's extra-sandbox-paths) and stops with one line if not, then runs the script.
+# Nixpkgs mode: stdenv's shell, compilers and a nixcc built by nix/nixcc.nix.
+{ shell, path, nixcc, hostPaths ? null, system ? builtins.currentSystem }:
 rec {
+  # The builder and arguments that run `script` with `args`.
+  run = script: args:
+    if hostPaths == null then { builder = shell; args = [ script ] ++ args; }
+    else { builder = nixcc; args = [ "host-builder" shell script ] ++ args; NIXCC_HOST_PATHS = builtins.toJSON hostPaths; };
+
   # The listed files of `root`, and the folders leading to them, as one store path: an edit anywhere
   # else leaves its store path, and so the batch's derivation, unchanged.
   pick = name: root: files: builtins.path {
@@ -13,51 +20,45 @@ rec {
     filter = p: type: files ? ${builtins.substring (builtins.stringLength (toString root) + 1) (-1) p};
   };
 
-  # One batch: `nixcc batch` compiles every unit of `manifest` in a tree laid out as s/ (source
-  # directory) and b/ (build directory), reusing objects from `previous` whose inputs are unchanged.
+  # An earlier output's copy (nixcc-plan made it) as an input while it is in the store. Once it has
+  # been garbage-collected the batch simply compiles every unit: never a failed evaluation.
+  storeInput = p: if p != null && builtins.pathExists p then builtins.storePath p else "";
+
+  # One batch: `nixcc batch` compiles every unit of `manifest` in a tree laid out as the manifest says
+  # (the source and build directories' files), reusing objects from `previous` whose inputs are unchanged.
   batch = { name, manifest, sourceDir, sourceFiles, buildDir, buildFiles, previous ? null, fingerprint }:
-    derivation {
+    derivation ({
       name = "nixcc-batch-${name}";
       inherit system nixcc manifest fingerprint;
-      builder = shell;
-      args = [ ./builders/batch.sh ];
       PATH = path;
       src = if sourceFiles == { } then "" else pick "nixcc-${name}-src" sourceDir sourceFiles;
       gen = if buildFiles == { } then "" else pick "nixcc-${name}-gen" buildDir buildFiles;
-      previous = if previous == null then "" else previous;
-    };
+      previous = storeInput previous;
+    } // run ./builders/batch.sh [ ]);
 
   # Runs `command` (a linker invocation naming its output under $out/subdir).
-  link = { name, subdir, command }: derivation {
+  link = { name, subdir, command }: derivation ({
     inherit name system;
-    builder = shell;
-    args = [ ./builders/link.sh subdir ] ++ command;
     PATH = path;
-  };
+  } // run ./builders/link.sh ([ subdir ] ++ command));
 
   # A static library: `ar qc` then `ranlib`, as CMake does.
-  archive = { name, ar, ranlib, file, objects }: derivation {
+  archive = { name, ar, ranlib, file, objects }: derivation ({
     inherit name system;
-    builder = shell;
-    args = [ ./builders/archive.sh ar ranlib file ] ++ objects;
     PATH = path;
-  };
+  } // run ./builders/archive.sh ([ ar ranlib file ] ++ objects));
 
   # Every batch's timings.sqlite merged into one.
-  merge = batches: derivation {
+  merge = batches: derivation ({
     name = "nixcc-timings";
     inherit system nixcc;
-    builder = shell;
-    args = [ ./builders/merge.sh ] ++ map (b: "${b}/timings.sqlite") batches;
     PATH = path;
-  };
+  } // run ./builders/merge.sh (map (b: "${b}/timings.sqlite") batches));
 
   # The result a person uses: bin/, lib/, timings.sqlite, and batches/ (what --previous reads).
   # `entries` is a flat list of kind, name, store path triples.
-  collect = { name, entries }: derivation {
+  collect = { name, entries }: derivation ({
     inherit name system;
-    builder = shell;
-    args = [ ./builders/collect.sh ] ++ entries;
     PATH = path;
-  };
+  } // run ./builders/collect.sh entries);
 }

@@ -1,7 +1,5 @@
 #include "planner/nix_expression.h"
 
-#include <cctype>
-
 #include <fmt/format.h>
 
 #include "planner/nix_writer.h"
@@ -10,14 +8,6 @@ namespace nixcc::plan {
 namespace {
 
 using nix::Value;
-
-// Store path names allow [A-Za-z0-9+-._?=] and must not start with a dot.
-std::string derivation_name(const std::string& name) {
-  std::string out;
-  for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || std::string_view("+-._?=").find(c) != std::string_view::npos) ? c : '_';
-  if (out.empty() || out[0] == '.') out.insert(out.begin(), '_');
-  return out;
-}
 
 Value file_set(const std::vector<std::string>& files) {
   Value::Attrs attrs;
@@ -63,11 +53,14 @@ class Writer {
   }
 
  private:
-  // Host mode: /bin/sh, the host's PATH and the nixcc binary given.
+  // Host mode: /bin/sh, the host's PATH, nixcc's store path and the host paths builders check for.
   Value host_lib_arguments() const {
+    Value::List host_paths;
+    for (const auto& p : plan_.host_paths) host_paths.push_back(Value::string(p));
     return Value::attrs({{"shell", Value::string("/bin/sh")},
                          {"path", Value::string(plan_.host_path)},
-                         {"nixcc", Value::string(plan_.nixcc)}});
+                         {"nixcc", Value::apply(Value::select(ref("builtins"), {"storePath"}), Value::string(plan_.nixcc))},
+                         {"hostPaths", Value::list(std::move(host_paths))}});
   }
 
   // Nixpkgs mode: `pkgs` and a nixcc built from this source tree by nix/nixcc.nix, both overridable.
@@ -92,10 +85,7 @@ class Writer {
   Value batches() const {
     Value::Attrs attrs;
     for (const auto& b : plan_.batches) {
-      // A plain string, not a store path with context: the earlier output is an optimisation, not an
-      // input. As a dependency it would keep every earlier output of the batch alive through the
-      // .drv chain, and evaluation would fail once it was garbage-collected; as a string nixcc batch
-      // simply compiles everything when it is gone.
+      // A copy of the earlier output, made by nixcc-plan: lib.nix makes it an input while it exists.
       Value previous = b.previous.empty() ? Value::null() : Value::string(b.previous);
       attrs.emplace_back(b.name, Value::apply(Value::select(ref("lib"), {"batch"}),
                                               Value::attrs({{"name", Value::string(b.name)},
@@ -168,7 +158,7 @@ class Writer {
       const auto objects = objects_of(t);
       if (t.kind == TargetKind::StaticLibrary) {
         attrs.emplace_back(t.name, Value::apply(Value::select(ref("lib"), {"archive"}),
-                                                Value::attrs({{"name", Value::string(derivation_name(t.name))},
+                                                Value::attrs({{"name", Value::string(nix::store_name(t.name))},
                                                               {"ar", tool(project_.archiver, "ar", plan_.toolchain)},
                                                               {"ranlib", tool(project_.ranlib, "ranlib", plan_.toolchain)},
                                                               {"file", Value::string(t.name_on_disk)},
@@ -187,7 +177,7 @@ class Writer {
       command.push_back(Value::interpolate("", out, "/" + subdir + "/" + t.name_on_disk));
       for (auto& lib : libraries_of(t)) command.push_back(std::move(lib));
       attrs.emplace_back(t.name, Value::apply(Value::select(ref("lib"), {"link"}),
-                                              Value::attrs({{"name", Value::string(derivation_name(t.name))},
+                                              Value::attrs({{"name", Value::string(nix::store_name(t.name))},
                                                             {"subdir", Value::string(subdir)},
                                                             {"command", Value::list(std::move(command))}})));
     }
@@ -209,7 +199,7 @@ class Writer {
     for (const auto& b : plan_.batches) add("batch", b.name, output_of("batches", b.name, ""));
     add("timings", "timings.sqlite", Value::interpolate("", ref("timings"), "/timings.sqlite"));
     const std::string project_name = project_.cache.count("CMAKE_PROJECT_NAME") ? project_.cache.at("CMAKE_PROJECT_NAME") : "plan";
-    return Value::attrs({{"name", Value::string(derivation_name("nixcc-" + project_name))}, {"entries", Value::list(std::move(entries))}});
+    return Value::attrs({{"name", Value::string(nix::store_name("nixcc-" + project_name))}, {"entries", Value::list(std::move(entries))}});
   }
 
   const NixPlan& plan_;

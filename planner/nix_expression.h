@@ -17,16 +17,17 @@ struct EmittedBatch {
   std::string manifest_file;              // relative to the plan directory
   std::vector<std::string> source_files;  // relative to the source directory, folders included
   std::vector<std::string> build_files;   // relative to the build directory, folders included
-  std::string previous;                   // a store path, or ""
+  std::string previous;                   // a store path (a copy of an earlier output), or ""
   std::string fingerprint;
 };
 
 struct NixPlan {
   const Project* project = nullptr;
   Toolchain toolchain = Toolchain::Host;
-  std::string nixcc;         // host mode: the nixcc binary
+  std::string nixcc;         // host mode: the nixcc store path
   std::string nixcc_source;  // nixpkgs mode: the nixcc source tree nix/nixcc.nix builds
   std::string host_path;     // host mode: PATH inside builders
+  std::vector<std::string> host_paths;  // host mode: the host paths derivations use
   std::vector<EmittedBatch> batches;
   std::map<std::string, std::string> batch_of_unit;           // unit key -> batch name
   std::map<std::string, const PlannedUnit*> units;            // by key

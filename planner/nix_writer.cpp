@@ -168,6 +168,16 @@ Value Value::relative_path(std::string_view path) {
   return of(leaf("./. + " + string_literal(fmt::format("/{}", path)), false));
 }
 
+std::string store_name(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    const bool allowed = std::isalnum(static_cast<unsigned char>(c)) || std::string_view("+-._?=").find(c) != std::string_view::npos;
+    out += allowed ? c : '_';
+  }
+  if (out.empty() || out[0] == '.') out.insert(out.begin(), '_');
+  return out;
+}
+
 Value Value::absolute_path(std::string_view path) { return of(leaf("/. + " + string_literal(path), false)); }
 
 Value Value::search_path(std::string_view name) {

@@ -26,6 +26,9 @@ std::string attr_path(std::initializer_list<std::string_view> parts);
 
 /// A Nix expression under construction. Every string in it is escaped by string_literal, every name
 /// by attr_name; identifiers and relative paths are checked, so no value can inject Nix code.
+/// `name` as a store path name allows it: [A-Za-z0-9+-._?=], others as '_', never a leading dot.
+std::string store_name(std::string_view name);
+
 class Value {
  public:
   using List = std::vector<Value>;

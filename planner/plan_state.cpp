@@ -13,7 +13,12 @@ using nlohmann::json;
 
 namespace {
 constexpr const char* kFormat = "nixcc-plan-state";
-constexpr int kVersion = 2;  // 1 kept the manifest's whole text instead of its hash
+constexpr int kVersion = 3;  // 1 kept the manifest's whole text instead of its hash; 2 had no cached answers
+
+CachedAnswer read_cached(const json& doc, const char* name) {
+  if (!doc.contains(name)) return {};
+  return {doc.at(name).at("key").get<std::string>(), doc.at(name).at("values").get<std::vector<std::string>>()};
+}
 }  // namespace
 
 Partition PlanState::partition() const {
@@ -44,6 +49,8 @@ std::optional<PlanState> read_plan_state(const fs::path& plan_dir) {
       batch.previous = b.at("previous").get<std::string>();
       state.batches.emplace(name, std::move(batch));
     }
+    state.nixcc_in_store = read_cached(doc, "nixcc_in_store");
+    state.host_tools = read_cached(doc, "host_tools");
     return state;
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{}: unreadable plan state ({}); delete it to plan afresh", file.string(), e.what()));
@@ -57,6 +64,8 @@ void write_plan_state(const fs::path& plan_dir, const PlanState& state) {
     doc["batches"][name] = {{"units", b.units}, {"fingerprint", b.fingerprint}, {"manifest_hash", b.manifest_hash},
                             {"previous", b.previous}};
   }
+  doc["nixcc_in_store"] = {{"key", state.nixcc_in_store.key}, {"values", state.nixcc_in_store.values}};
+  doc["host_tools"] = {{"key", state.host_tools.key}, {"values", state.host_tools.values}};
   write_file_atomically(plan_dir / kStateFile, doc.dump(1) + "\n");
 }
 

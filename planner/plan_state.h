@@ -18,13 +18,21 @@ struct BatchState {
   std::vector<std::string> units;
   std::string fingerprint;
   std::string manifest_hash;  // of the manifest file as emitted (batches/<name>.json)
-  std::string previous;  // the store path handed to the batch, or ""
+  std::string previous;  // the store path handed to the batch (a copy of an earlier output), or ""
+};
+
+// An answer that is slow to get, kept with what it depends on (`key`).
+struct CachedAnswer {
+  std::string key;
+  std::vector<std::string> values;
 };
 
 struct PlanState {
   std::string mode;  // "batches" or "per-file"
   int batch_count = 0;
   std::map<std::string, BatchState> batches;
+  CachedAnswer nixcc_in_store;  // key: the binary's file identity; values: its store path
+  CachedAnswer host_tools;      // key: host_tools_identity; values: host_tool_entries
 
   Partition partition() const;
 };

@@ -13,12 +13,15 @@
 #include "planner/cmake_configure.h"
 #include "planner/compile_commands_reader.h"
 #include "planner/file_api_reader.h"
+#include "planner/host_paths.h"
 #include "util/file_io.h"
 #include "core/hash.h"
 #include "planner/nix_support_files.h"
+#include "planner/nix_writer.h"
 #include "planner/partition.h"
 #include "planner/plan_frame.h"
 #include "planner/plan_state.h"
+#include "planner/store_import.h"
 #include "schema/timing_db.h"
 #include "planner/unit_inputs.h"
 
@@ -267,11 +270,75 @@ PartitionChoice choose_partition(const std::vector<PlannedUnit>& units, const Pl
   return choice;
 }
 
+// Host mode: nixcc as a store path, and the host paths the derivations use (the sandbox's line).
+struct HostDeclaration {
+  std::string nixcc_store_path;
+  std::vector<std::string> paths;
+  std::string sandbox_line;  // "" in nixpkgs mode
+  CachedAnswer nixcc_in_store;
+  CachedAnswer host_tools;
+};
+
+constexpr const char* kSandboxPathsFile = "sandbox-paths.conf";
+constexpr const char* kRootsFolder = "gcroots";
+
+bool still_in_store(const CachedAnswer& answer, const std::string& key) {
+  std::error_code ec;
+  return !key.empty() && answer.key == key && answer.values.size() == 1 && fs::exists(answer.values.front(), ec);
+}
+
+HostDeclaration declare_host(const ReadProject& read, const ScannedUnits& scanned, const PartitionChoice& choice,
+                             const PlanOptions& options) {
+  HostDeclaration host;
+  if (options.toolchain != Toolchain::Host) return host;
+  const PlanState* before = choice.previous_state ? &*choice.previous_state : nullptr;
+
+  const std::string nixcc_key = file_identity(options.nixcc);
+  if (before && still_in_store(before->nixcc_in_store, nixcc_key)) {
+    host.nixcc_in_store = before->nixcc_in_store;
+  } else {
+    host.nixcc_in_store = {nixcc_key, {import_nixcc(options.nixcc)}};
+  }
+  host.nixcc_store_path = host.nixcc_in_store.values.front();
+
+  const HostTools tools = host_tools_of(read.project, scanned.units);
+  const std::string tools_key = host_tools_identity(tools);
+  if (before && before->host_tools.key == tools_key) {
+    host.host_tools = before->host_tools;
+  } else {
+    const auto entries = host_tool_entries(tools);
+    host.host_tools = {tools_key, {entries.begin(), entries.end()}};
+  }
+  const std::set<std::string> tool_entries(host.host_tools.values.begin(), host.host_tools.values.end());
+  host.paths = declared_host_paths(tool_entries, read.project, scanned.units);
+  host.sandbox_line = sandbox_paths_line(host.paths);
+  return host;
+}
+
+// Writes sandbox-paths.conf; prints the line when it is new or changed, and what it cannot name.
+void print_sandbox_line(const ReadProject& read, const HostDeclaration& host) {
+  if (host.sandbox_line.empty()) return;
+  const fs::path file = read.out / kSandboxPathsFile;
+  const std::string text = host.sandbox_line + "\n";
+  for (const auto& bad : unnameable_in_nix_conf(host.paths)) {
+    std::fputs(fmt::format("nixcc-plan: warning: nix.conf cannot name the host path {} (whitespace or '='): a sandboxed "
+                           "build stops at it; build with --option sandbox false\n",
+                           nix::string_literal(bad))
+                   .c_str(),
+               stderr);
+  }
+  if (read_file(file) == text) return;
+  write_file_atomically(file, text);
+  std::fputs(fmt::format("nixcc-plan: with Nix's sandbox on, nix.conf needs this line (also in {}):\n{}",
+                         file.string(), text).c_str(), stdout);
+}
+
 // Write: one batch's manifest file (unless last plan's still stands) and what default.nix says of it.
 struct BatchOutcome {
   EmittedBatch emitted;
   BatchState state;
-  bool unchanged = false;  // the same derivation as last time
+  bool unchanged = false;        // the same derivation as last time
+  std::string previous_to_copy;  // an earlier output, to copy into the store as `previous`
 };
 
 // The project files a batch's copy of the tree needs, folders included: its units' sources and
@@ -321,8 +388,8 @@ BatchOutcome write_batch(const std::string& name, const std::vector<const Planne
     outcome.unchanged = true;
   } else {
     // A changed batch reuses what it can from the newest output. So does an unchanged one whose
-    // recorded output has been garbage-collected: its derivation must change anyway.
-    batch.previous = previous_output(options.previous, name);
+    // copy of an earlier output has been garbage-collected: its derivation must change anyway.
+    outcome.previous_to_copy = previous_output(options.previous, name);
   }
   const std::string manifest = kept ? *kept : batch_manifest_text(manifest_now);
   batch.manifest_hash = hash_string(manifest);
@@ -331,7 +398,6 @@ BatchOutcome write_batch(const std::string& name, const std::vector<const Planne
   EmittedBatch& emitted = outcome.emitted;
   emitted.name = name;
   emitted.manifest_file = manifest_file;
-  emitted.previous = batch.previous;
   emitted.fingerprint = batch.fingerprint;
   list_batch_files(members, frame, emitted);
   return outcome;
@@ -346,34 +412,61 @@ void remove_stale_manifests(const fs::path& out, const std::set<std::string>& ma
   }
 }
 
+// Copies the earlier outputs that changed batches reuse into the store, all in one call to Nix.
+void copy_previous_outputs(std::vector<BatchOutcome>& outcomes) {
+  std::vector<StoreImport> imports;
+  std::vector<BatchOutcome*> importing;
+  for (auto& o : outcomes) {
+    if (o.previous_to_copy.empty()) continue;
+    imports.push_back({o.previous_to_copy, "nixcc-previous-" + o.emitted.name});
+    importing.push_back(&o);
+  }
+  const auto copies = import_into_store(imports);
+  for (std::size_t i = 0; i < copies.size(); ++i) importing[i]->state.previous = copies[i];
+  for (auto& o : outcomes) o.emitted.previous = o.state.previous;
+}
+
 // Writes the manifests, the Nix support files, default.nix and the new state. Returns how many
 // batches are the same derivations as last time.
 std::size_t write_plan(const ReadProject& read, const PlanFrame& frame, const PartitionChoice& choice,
-                       const PlanOptions& options) {
+                       const HostDeclaration& host, const PlanOptions& options) {
   NixPlan nix;
   nix.project = &read.project;
   nix.toolchain = options.toolchain;
-  nix.nixcc = options.nixcc;
+  nix.nixcc = host.nixcc_store_path;
   nix.nixcc_source = options.nixcc_source;
   nix.host_path = "/usr/local/bin:/usr/bin:/bin";
+  nix.host_paths = host.paths;
   nix.units = choice.by_key;
   PlanState new_state;
   new_state.mode = choice.mode;
   new_state.batch_count = choice.batch_count;
+  new_state.nixcc_in_store = host.nixcc_in_store;
+  new_state.host_tools = host.host_tools;
   std::set<std::string> manifest_files;
   std::size_t unchanged = 0;
+  std::vector<BatchOutcome> outcomes;
   for (const auto& [name, keys] : choice.partition) {
     std::vector<const PlannedUnit*> members;
     for (const auto& key : keys) {
       members.push_back(choice.by_key.at(key));
       nix.batch_of_unit[key] = name;
     }
-    BatchOutcome outcome = write_batch(name, members, frame, choice, options, read.out);
+    outcomes.push_back(write_batch(name, members, frame, choice, options, read.out));
+  }
+  copy_previous_outputs(outcomes);
+  for (auto& outcome : outcomes) {
     unchanged += outcome.unchanged ? 1 : 0;
     manifest_files.insert(outcome.emitted.manifest_file);
+    new_state.batches.emplace(outcome.emitted.name, std::move(outcome.state));
     nix.batches.push_back(std::move(outcome.emitted));
-    new_state.batches.emplace(name, std::move(outcome.state));
   }
+  std::map<std::string, std::string> roots;
+  if (!host.nixcc_store_path.empty()) roots["nixcc"] = host.nixcc_store_path;
+  for (const auto& [name, batch] : new_state.batches) {
+    if (!batch.previous.empty()) roots["previous-" + name] = batch.previous;
+  }
+  keep_in_store(read.out / kRootsFolder, roots);
   remove_stale_manifests(read.out, manifest_files);
   for (const auto& file : nix_support_files()) write_file_atomically(read.out / "nixcc" / file.path, file.text);
   write_file_atomically(read.out / "default.nix", render_default_nix(nix));
@@ -441,9 +534,12 @@ void run_plan(PlanOptions options) {
   timer.end("scan_s");
   const PartitionChoice choice = choose_partition(scanned.units, options, read.out);
   timer.end("partition_s");
-  const std::size_t unchanged = write_plan(read, frame, choice, options);
+  const HostDeclaration host = declare_host(read, scanned, choice, options);
+  timer.end("host_s");
+  const std::size_t unchanged = write_plan(read, frame, choice, host, options);
   timer.end("write_s");
   print_summary(read, scanned, choice, unchanged);
+  print_sandbox_line(read, host);
   if (options.metrics) write_metrics(read, choice, timer);
 }
 

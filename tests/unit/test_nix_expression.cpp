@@ -28,10 +28,10 @@ namespace {
 
 // Stands in for nix/lib.nix: each builder returns what it was given (paths as strings, so printing
 // copies nothing into the store) and the lib's own arguments; interpolated, it gives a made-up path.
-constexpr const char* kStubLib = R"({ shell, path, nixcc, system ? "host-system" }:
+constexpr const char* kStubLib = R"({ shell, path, nixcc, hostPaths ? null, system ? "host-system" }:
 let
   out = kind: args: args // {
-    inherit kind shell path nixcc system;
+    inherit kind shell path nixcc hostPaths system;
     __toString = self: "/out/${kind}/${args.name or "timings"}";
   };
   strings = args: builtins.mapAttrs (n: v: if builtins.isPath v then toString v else v) args;
@@ -67,7 +67,8 @@ class Fixture {
 
     plan_.project = &project_;
     plan_.toolchain = toolchain;
-    plan_.nixcc = "/opt/nixcc \"q\"/bin/nixcc";
+    plan_.nixcc = stand_in_nixcc();
+    plan_.host_paths = {"/bin", "/usr/lib/gcc", "/opt/tools \"q\" ${x}/g++"};
     plan_.nixcc_source = "/opt/nixcc ${src}";
     plan_.host_path = "/usr/bin:/bin";
     for (auto& u : planned_) plan_.units[u.key] = &u;
@@ -106,6 +107,20 @@ class Fixture {
 
   NixPlan plan_;
   Project project_;
+
+  // builtins.storePath insists on a path that is in the store: a small file added once.
+  static const std::string& stand_in_nixcc() {
+    static const std::string path = [] {
+      TempDir dir;
+      write_file(dir / "nixcc", "a stand-in for nixcc\n");
+      const std::string command = "nix-store --add '" + (dir / "nixcc").string() + "' 2>&1";
+      std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+      char line[4096] = {};
+      std::string out = pipe && std::fgets(line, sizeof line, pipe.get()) ? line : "";
+      return out.substr(0, out.find('\n'));
+    }();
+    return path;
+  }
 
  private:
   void add_unit(const std::string& key) {
@@ -157,10 +172,11 @@ TEST_CASE("default.nix: batches get their files, manifest, previous output and f
   const json& b1 = plan["batches"]["b1"];
   CHECK(b1["previous"] == "/nix/store/abc-nixcc-batch-b1");
   CHECK(b1["buildFiles"] == json{{"gen", true}, {"gen/v.h", true}});
-  // Host mode: the host's shell, PATH and nixcc.
+  // Host mode: the host's shell and PATH, nixcc from the store, and the host paths builders check for.
   CHECK(b0["shell"] == "/bin/sh");
   CHECK(b0["path"] == "/usr/bin:/bin");
-  CHECK(b0["nixcc"] == "/opt/nixcc \"q\"/bin/nixcc");
+  CHECK(b0["nixcc"] == Fixture::stand_in_nixcc());
+  CHECK(b0["hostPaths"] == json{"/bin", "/usr/lib/gcc", "/opt/tools \"q\" ${x}/g++"});
 }
 
 TEST_CASE("default.nix: targets link batch objects and each other's outputs") {

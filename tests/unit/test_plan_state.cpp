@@ -45,7 +45,9 @@ std::string error_for(const std::string& text) {
 
 TEST_CASE("plan state: what is written is read back") {
   TempDir dir;
-  const PlanState state = sample_state();
+  PlanState state = sample_state();
+  state.nixcc_in_store = {"/bin/nixcc:123:456", {"/nix/store/abc-nixcc"}};
+  state.host_tools = {"k", {"/bin", "/usr/bin/g++"}};
   write_plan_state(dir.path(), state);
   const auto back = read_plan_state(dir.path());
   REQUIRE(back);
@@ -60,6 +62,19 @@ TEST_CASE("plan state: what is written is read back") {
     CHECK(read.previous == batch.previous);
   }
   CHECK(back->partition() == Partition{{"b0", {"app/s/main.cpp", "lib/s/a \"q\" é.cpp"}}, {"b1", {"lib/s/b.cpp"}}});
+  CHECK(back->nixcc_in_store.key == "/bin/nixcc:123:456");
+  CHECK(back->nixcc_in_store.values == std::vector<std::string>{"/nix/store/abc-nixcc"});
+  CHECK(back->host_tools.values == std::vector<std::string>{"/bin", "/usr/bin/g++"});
+}
+
+TEST_CASE("plan state: a version-2 file has no cached answers, and asks again") {
+  TempDir dir;
+  write_file(dir / kStateFile, R"({"format": "nixcc-plan-state", "version": 2, "mode": "batches", "batch_count": 1,
+    "batches": {"b0": {"units": ["a"], "fingerprint": "f", "manifest_hash": "h", "previous": ""}}})");
+  const auto back = read_plan_state(dir.path());
+  REQUIRE(back);
+  CHECK(back->nixcc_in_store.key.empty());
+  CHECK(back->host_tools.values.empty());
 }
 
 TEST_CASE("plan state: none yet is not an error") {
@@ -80,9 +95,9 @@ TEST_CASE("plan state: a version-1 file's manifest text stands for its hash") {
 TEST_CASE("plan state: a malformed file is refused, naming it, and left as it is") {
   CHECK_THAT(error_for(R"({"format": "nixcc-plan-state", "vers)"), Catch::Contains("unreadable plan state"));
   CHECK_THAT(error_for("[]"), Catch::Contains("unreadable plan state"));
-  CHECK_THAT(error_for(R"({"format": "something-else", "version": 2})"), Catch::Contains("version 1 to 2"));
+  CHECK_THAT(error_for(R"({"format": "something-else", "version": 2})"), Catch::Contains("version 1 to 3"));
   CHECK_THAT(error_for(R"({"format": "nixcc-plan-state", "version": 99, "mode": "batches", "batch_count": 1, "batches": {}})"),
-             Catch::Contains("version 1 to 2"));
+             Catch::Contains("version 1 to 3"));
   CHECK_THAT(error_for(R"({"format": "nixcc-plan-state", "version": 2, "mode": "batches", "batch_count": "three", "batches": {}})"),
              Catch::Contains("unreadable plan state"));
   CHECK_THAT(error_for(R"({"format": "nixcc-plan-state", "version": 2, "mode": "batches", "batch_count": 1,

@@ -1,0 +1,44 @@
+#pragma once
+// The host paths a host-mode plan's derivations use, declared so that Nix's sandbox can hold them:
+// the compilers and what they run (asked of the compilers, core/host_toolchain.h), the archiver, the
+// builders' shell and utilities, the compilers' own include folders, and the headers and libraries
+// the project names by absolute path. They become the `extra-sandbox-paths` line nixcc-plan prints
+// and the list every derivation checks before it starts (batch/host_builder.h).
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "planner/project.h"
+#include "planner/unit_inputs.h"
+
+namespace nixcc::plan {
+
+/// The programs derivations run: compilers (asked what they run in turn) and other programs.
+struct HostTools {
+  std::set<std::string> compilers;
+  std::set<std::string> programs;
+};
+
+/// The builders' shell and utilities, the units' and link steps' compilers, the archiver and ranlib.
+HostTools host_tools_of(const Project& project, const std::vector<PlannedUnit>& units);
+
+/// Changes when any of the tools (as found on PATH now) changes: the key of the cached answer.
+std::string host_tools_identity(const HostTools& tools);
+
+/// Sandbox entries of the tools and everything they run and load. Throws std::runtime_error naming a
+/// tool that cannot be found or asked.
+std::set<std::string> host_tool_entries(const HostTools& tools);
+
+/// `tool_entries` with the compilers' own include folders and every absolute header, source, library
+/// and library folder the project names outside its source and build trees: sorted, nested ones left out.
+std::vector<std::string> declared_host_paths(const std::set<std::string>& tool_entries, const Project& project,
+                                             const std::vector<PlannedUnit>& units);
+
+/// Which of `paths` nix.conf cannot name (whitespace or '=' in them).
+std::vector<std::string> unnameable_in_nix_conf(const std::vector<std::string>& paths);
+
+/// "extra-sandbox-paths = a b c", leaving out what nix.conf cannot name.
+std::string sandbox_paths_line(const std::vector<std::string>& paths);
+
+}  // namespace nixcc::plan
