@@ -13,8 +13,3 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "PASS: $*"; }
 # sql DB QUERY: one value or rows, '|'-separated.
 sql() { sqlite3 -batch "$1" "$2"; }
-
-# nix-build as nixcc's host mode needs it here: no sandbox (host compilers), no binary cache (offline),
-# no build users (root without the nixbld group). Extra arguments pass through.
-NIX_HOST_OPTIONS=(--option sandbox false --option substituters '' --option build-users-group '')
-nixbuild() { nix-build "${NIX_HOST_OPTIONS[@]}" "$@"; }

@@ -6,19 +6,26 @@
 #
 #   daemon_start [LINE...]   starts a private nix-daemon on $DAEMON_SOCKET: sandbox = true,
 #                            build-users-group = nixbld, no substituters, plus each nix.conf LINE
+#   daemon_use_sandbox_paths PLAN
+#                            restarts it, when needed, with the extra-sandbox-paths line nixcc-plan
+#                            wrote into PLAN/sandbox-paths.conf (nix.conf is read at start only)
 #   daemon_stop              stops it (also done on exit)
 #   as_user CMD...           runs CMD as $E2E_USER, a client of that daemon, with nixcc and
-#                            nixcc-plan first on PATH (from $USER_BIN_DIR)
+#                            nixcc-plan first on PATH (from $USER_BIN_DIR); the test's folder is
+#                            handed to the user first, so whatever root wrote there is the user's
 #   user_dir PATH...         creates folders the user owns
 #
-# The daemon is private (its own socket and nix.conf), so tests never depend on, or change, the
-# machine's daemon or /etc/nix; the store is the machine's.
+# The daemon is private (its own socket and nix.conf, in a folder only root can change), so tests
+# never depend on, or change, the machine's daemon or /etc/nix; the store is the machine's.
 
 E2E_USER=nixcc-e2e
-DAEMON_DIR="$SCRATCH/daemon"
+DAEMON_DIR=$(mktemp -d "${TMPDIR:-/tmp}/nixcc-daemon.XXXXXX")
+chmod 755 "$DAEMON_DIR"
 DAEMON_SOCKET="$DAEMON_DIR/socket"
 USER_HOME="$SCRATCH/home"
 DAEMON_PID=
+DAEMON_LINES=()          # what daemon_start was given
+DAEMON_SANDBOX_LINE=     # the extra-sandbox-paths line it runs with
 
 [ "$(id -u)" = 0 ] || fail "this test starts a nix-daemon and becomes another user: run it as root"
 getent group nixbld >/dev/null || fail "no nixbld group: run scripts/install-deps.sh (Debian's nix-setup-systemd)"
@@ -27,7 +34,7 @@ if ! id "$E2E_USER" >/dev/null 2>&1; then
   useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
     --comment "nixcc end-to-end tests" "$E2E_USER" 2>/dev/null || id "$E2E_USER" >/dev/null || fail "cannot create user $E2E_USER"
 fi
-chmod 755 "$SCRATCH"  # mktemp's folder is private; the user works inside it
+chown "$E2E_USER" "$SCRATCH"  # mktemp's folder is private; the user works inside it
 mkdir -p "$DAEMON_DIR/conf" "$USER_HOME"
 chown "$E2E_USER" "$USER_HOME"
 
@@ -46,11 +53,13 @@ user_dir() {
 }
 
 daemon_start() {
+  DAEMON_LINES=("$@")
   {
     echo "sandbox = true"
     echo "build-users-group = nixbld"
     echo "substituters ="
     printf '%s\n' "$@"
+    [ -z "$DAEMON_SANDBOX_LINE" ] || echo "$DAEMON_SANDBOX_LINE"
   } >"$DAEMON_DIR/conf/nix.conf"
   rm -f "$DAEMON_SOCKET"
   NIX_CONF_DIR="$DAEMON_DIR/conf" NIX_DAEMON_SOCKET_PATH="$DAEMON_SOCKET" setsid nix-daemon \
@@ -72,9 +81,19 @@ daemon_stop() {
   wait "$DAEMON_PID" 2>/dev/null || true
   DAEMON_PID=
 }
-trap 'daemon_stop; rm -rf "$SCRATCH"' EXIT
+trap 'daemon_stop; rm -rf "$SCRATCH" "$DAEMON_DIR"' EXIT
+
+daemon_use_sandbox_paths() {
+  local file="$1/sandbox-paths.conf" line=
+  [ ! -f "$file" ] || line=$(cat "$file")
+  [ "$line" != "$DAEMON_SANDBOX_LINE" ] || return 0
+  DAEMON_SANDBOX_LINE=$line
+  daemon_stop
+  daemon_start "${DAEMON_LINES[@]}"
+}
 
 as_user() {
+  chown -R -h "$E2E_USER" "$SCRATCH"
   runuser -u "$E2E_USER" -- env -i PATH="$USER_BIN_DIR:$PATH" HOME="$USER_HOME" TMPDIR="${TMPDIR:-/tmp}" LANG=C.UTF-8 \
     NIX_REMOTE=daemon NIX_DAEMON_SOCKET_PATH="$DAEMON_SOCKET" NIX_CONF_DIR="$DAEMON_DIR/conf" \
     NIXCC_DB="$USER_HOME/timings.sqlite" "$@"

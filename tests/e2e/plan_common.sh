@@ -5,13 +5,18 @@
 #   plan_copy_demo DEST                  a fresh copy of examples/demo at DEST (never touch the repo's)
 #   plan_configure SRC BUILD [ARGS...]   File API query, then cmake -G Ninja (so nixcc-plan need not re-run it)
 #   plan_run PLAN BUILD [ARGS...]        nixcc-plan BUILD -o PLAN ARGS; output in $PLAN_LOG
-#   plan_nixbuild PLAN RESULT [ARGS...]  nix-build (host options); log in $NIX_LOG, built count in $NIX_BUILT
+#   plan_nixbuild PLAN RESULT [ARGS...]  nix-build; log in $NIX_LOG, built count in $NIX_BUILT
 #   plan_dry_run_count PLAN              how many derivations `nix-build --dry-run` would build
 #   plan_drvs PLAN                       "batches.<name> <drv>" / "targets.<name> <drv>" / timings / default lines
 #   plan_members PLAN                    "<batch> <unit>,<unit>,..." from PLAN/nixcc-plan-state.json
 #   plan_batch_of PLAN UNIT_SUFFIX       the batch holding the one unit whose key ends with UNIT_SUFFIX
 #   plan_expect_exit CODE LOG CMD...     runs CMD, fails unless it exits with CODE; output in LOG
 #   plan_elapsed                         seconds since the test started (for the PASS line)
+#
+# Nix runs as its users run it (tests/e2e/nix_daemon.sh): nixcc-plan, nix-build and nix-instantiate
+# are clients of a private nix-daemon, with the sandbox on and builds done by the nixbld users, run by
+# a user who is neither root nor trusted. The daemon holds exactly the extra-sandbox-paths line the
+# plan being built printed. Everything else (cmake, edits, checks) runs as root.
 #
 # Every configure adds a per-run define to the compile flags. Store paths are content-addressed: without
 # the salt, a second run of the suite (or another test with the same sources) would find every batch
@@ -20,11 +25,18 @@
 : "${NIXCC_REPO:?run through ctest, which sets NIXCC_REPO}"
 command -v nix-build >/dev/null || fail "nix-build is not installed"
 command -v jq >/dev/null || fail "jq is not installed"
+# shellcheck source=nix_daemon.sh
+source "$(dirname "${BASH_SOURCE[0]}")/nix_daemon.sh"
 PLAN_DEMO="$NIXCC_REPO/examples/demo"
 PLAN_SALT="$(date +%s%N)$$"
 PLAN_STARTED=$SECONDS
-# Two builds at once on this 2-core machine; each batch compiles on one core's worth of jobs.
-NIX_BUILD_OPTIONS=(--option max-jobs 2 --option cores 1)
+# Two builds at once on this 2-core machine; each batch compiles on one core's worth of jobs. These
+# are the daemon's settings: a client that is not trusted cannot choose them.
+daemon_start "max-jobs = 2" "cores = 1"
+
+# nixcc-plan, however a test calls it, runs as the user: it adds nixcc and earlier outputs to the
+# store through the daemon.
+nixcc-plan() { as_user "$USER_BIN_DIR/nixcc-plan" "$@"; }
 
 plan_elapsed() { echo "$((SECONDS - PLAN_STARTED))s"; }
 
@@ -73,7 +85,8 @@ NIX_BUILT=0
 plan_nixbuild() {
   local plan=$1 result=$2
   shift 2
-  if ! nixbuild "${NIX_BUILD_OPTIONS[@]}" "$plan" -o "$result" "$@" >"$NIX_LOG" 2>&1; then
+  daemon_use_sandbox_paths "$plan"
+  if ! as_user nix-build "$plan" -o "$result" "$@" >"$NIX_LOG" 2>&1; then
     tail -n 60 "$NIX_LOG" >&2
     fail "nix-build $plan failed"
   fi
@@ -83,7 +96,7 @@ plan_nixbuild() {
 # Counts the derivations a dry run lists under "will be built" (0 when the line is absent).
 plan_dry_run_count() {
   local plan=$1 log="$SCRATCH/dry-run.log"
-  nixbuild --dry-run "$plan" >"$log" 2>&1 || { cat "$log" >&2; fail "nix-build --dry-run $plan failed"; }
+  as_user nix-build --dry-run "$plan" >"$log" 2>&1 || { cat "$log" >&2; fail "nix-build --dry-run $plan failed"; }
   if grep -q 'will be built' "$log"; then
     # "these N derivations will be built:" or "this derivation will be built:", then one path per line
     grep -c '^  */nix/store/.*\.drv$' "$log" || true
@@ -94,7 +107,7 @@ plan_dry_run_count() {
 
 plan_drvs() {
   local plan=$1 json
-  json=$(nix-instantiate "${NIX_HOST_OPTIONS[@]}" --eval --strict --json --argstr plan "$plan" -E '
+  json=$(as_user nix-instantiate --eval --strict --json --argstr plan "$plan" -E '
     { plan }:
     let
       p = import (/. + plan) { };

@@ -12,7 +12,7 @@ plan_run "$plan" "$build" --batches 3
 grep -q '7 translation units in 3 batches' "$PLAN_LOG" || { cat "$PLAN_LOG"; fail "plan summary should say 7 units in 3 batches"; }
 [ "$(plan_members "$plan" | wc -l)" = 3 ] || fail "plan state should hold 3 batches"
 [ "$(ls "$plan/batches" | wc -l)" = 3 ] || fail "plan should hold 3 manifests in $plan/batches"
-nix-instantiate "${NIX_HOST_OPTIONS[@]}" --parse "$plan/default.nix" >/dev/null || fail "default.nix does not parse"
+as_user nix-instantiate --parse "$plan/default.nix" >/dev/null || fail "default.nix does not parse"
 
 plan_nixbuild "$plan" "$result"
 # 3 batches, 4 targets, the merged timings, the collected result.
@@ -60,7 +60,7 @@ done
 # none names a host tool (/usr/...), since such a batch must build anywhere Nix can send it.
 nixpkgs_plan="$SCRATCH/plan-nixpkgs"
 plan_run "$nixpkgs_plan" "$build" --batches 3 --toolchain nixpkgs
-nix-instantiate "${NIX_HOST_OPTIONS[@]}" --parse "$nixpkgs_plan/default.nix" >/dev/null 2>"$SCRATCH/parse.log" ||
+as_user nix-instantiate --parse "$nixpkgs_plan/default.nix" >/dev/null 2>"$SCRATCH/parse.log" ||
   { cat "$SCRATCH/parse.log"; fail "the nixpkgs-mode default.nix does not parse"; }
 grep -q '<nixpkgs>' "$nixpkgs_plan/default.nix" || fail "the nixpkgs-mode plan does not use <nixpkgs>"
 if grep -q '/usr/' "$nixpkgs_plan"/batches/*.json; then
@@ -69,7 +69,7 @@ fi
 stub_pkgs='{ bash = "/stub/bash"; coreutils = "/stub/coreutils"; lib.makeBinPath = xs: "/stub/bin";
   stdenv = { cc = { bintools = "/stub/bintools"; }; hostPlatform.system = builtins.currentSystem; }; }'
 for attr in batches targets timings ""; do
-  nix-instantiate "${NIX_HOST_OPTIONS[@]}" --arg pkgs "$stub_pkgs" --arg nixccPackage '"/stub/nixcc"' "$nixpkgs_plan" \
+  as_user nix-instantiate --arg pkgs "$stub_pkgs" --arg nixccPackage '"/stub/nixcc"' "$nixpkgs_plan" \
     -A "$attr" >>"$SCRATCH/nixpkgs.drvs" 2>"$SCRATCH/instantiate.log" ||
     { cat "$SCRATCH/instantiate.log"; fail "the nixpkgs-mode plan does not evaluate against a stub pkgs (-A '$attr')"; }
 done

@@ -72,15 +72,22 @@ while read -r attr drv; do
   fi
 done <"$SCRATCH/drvs.before"
 [ "$(wc -l <"$SCRATCH/drvs.after")" = "$(wc -l <"$SCRATCH/drvs.before")" ] || fail "the plan gained derivations"
-# The changed batch is handed its previous output.
-# (as a plain string in the derivation's environment, not as an input: see README, "previous")
-new_batch_drv=$(nix-instantiate "${NIX_HOST_OPTIONS[@]}" "$plan" -A "batches.$batch" 2>/dev/null)
+# The changed batch is handed a copy of its previous output, as an input: inside the sandbox and on a
+# remote builder it is there. The copy refers to no build output (at most to the manifest its database
+# names), so it keeps no older build alive.
+new_batch_drv=$(as_user nix-instantiate "$plan" -A "batches.$batch" 2>/dev/null)
 [ "$new_batch_drv" = "$(awk -v a="batches.$batch" '$1 == a { print $2 }' "$SCRATCH/drvs.after")" ] ||
   fail "nix-instantiate and the evaluated drvPath of batches.$batch disagree"
-grep -qF "\"previous\",\"$old_batch_out\"" "$new_batch_drv" ||
-  fail "batch $batch is not given its previous output $old_batch_out"
+copy=$(jq -r --arg b "$batch" '.batches[$b].previous' "$plan/nixcc-plan-state.json")
+case $copy in /nix/store/*-nixcc-previous-"$batch") ;; *) fail "batch $batch should be given a copy of its previous output, got '$copy'" ;; esac
+diff -r "$old_batch_out" "$copy" >/dev/null || fail "$copy is not a copy of $old_batch_out"
+grep -qF "\"previous\",\"$copy\"" "$new_batch_drv" || fail "batch $batch is not given its previous output's copy $copy"
+nix-store --query --references "$new_batch_drv" | grep -qxF "$copy" || fail "the copy $copy is not an input of batch $batch"
 nix-store --query --references "$new_batch_drv" | grep -qxF "$old_batch_out" &&
-  fail "batch $batch depends on its previous output as an input"
+  fail "batch $batch depends on its previous output itself, which would keep every earlier build alive"
+if nix-store --query --references "$copy" | grep -E -- '-nixcc-(batch|previous)-'; then
+  fail "the copy $copy refers to an earlier build's output"
+fi
 [ "$(grep -c 'previous = "/nix/store/' "$plan/default.nix")" = 1 ] || fail "only the changed batch should be given a previous output"
 
 plan_nixbuild "$plan" "$SCRATCH/result2"

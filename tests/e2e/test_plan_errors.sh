@@ -129,7 +129,7 @@ expect_message "$log" "$SCRATCH/p2/nixcc-plan-state.json"
 printf '{"format": "nixcc-plan-state", "version": 99, "mode": "batches", "batch_count": 1, "batches": {}}\n' \
   >"$SCRATCH/p2/nixcc-plan-state.json"
 plan_expect_exit 1 "$log" nixcc-plan "$build" -o "$SCRATCH/p2"
-expect_message "$log" "version 1 to 2"
+expect_message "$log" "version 1 to 3"
 #    a version-1 state (it kept each manifest's text) is still read: the partition carries forward and
 #    the batches whose manifest is unchanged keep it.
 rm -rf "$SCRATCH/p7"
@@ -140,7 +140,7 @@ jq --rawfile b0 "$SCRATCH/p7/batches/b0.json" --rawfile b1 "$SCRATCH/p7/batches/
 mv "$SCRATCH/v1.json" "$SCRATCH/p7/nixcc-plan-state.json"
 plan_expect_exit 0 "$log" nixcc-plan "$build" -o "$SCRATCH/p7"
 expect_message "$log" "carried forward from the previous plan; 2 unchanged"
-[ "$(jq -r .version "$SCRATCH/p7/nixcc-plan-state.json")" = 2 ] || fail "the re-plan should write a version-2 state"
+[ "$(jq -r .version "$SCRATCH/p7/nixcc-plan-state.json")" = 3 ] || fail "the re-plan should write a version-3 state"
 
 # 8. CMakeLists.txt edited since the last configure: the reply is stale. --no-configure refuses (exit
 #    2, naming the newer file); without it nixcc-plan re-runs cmake and plans the new target. A
