@@ -5,7 +5,9 @@
 # installs Debian's multi-user set-up, nix-setup-systemd).
 #
 #   daemon_start [LINE...]   starts a private nix-daemon on $DAEMON_SOCKET: sandbox = true,
-#                            build-users-group = nixbld, no substituters, plus each nix.conf LINE
+#                            build-users-group = nixbld, no substituters, plus each nix.conf LINE;
+#                            DAEMON_ENV (NAME=VALUE words) adds to its environment, which its build
+#                            hook inherits (NIX_SSHOPTS for remote builders: see nix_remote.sh)
 #   daemon_stop              stops it (also done on exit)
 #   as_user CMD...           runs CMD as $E2E_USER, a client of that daemon, with nixcc and
 #                            nixcc-plan first on PATH (from $USER_BIN_DIR)
@@ -19,6 +21,7 @@ DAEMON_DIR="$SCRATCH/daemon"
 DAEMON_SOCKET="$DAEMON_DIR/socket"
 USER_HOME="$SCRATCH/home"
 DAEMON_PID=
+DAEMON_ENV=()
 
 [ "$(id -u)" = 0 ] || fail "this test starts a nix-daemon and becomes another user: run it as root"
 getent group nixbld >/dev/null || fail "no nixbld group: run scripts/install-deps.sh (Debian's nix-setup-systemd)"
@@ -53,7 +56,7 @@ daemon_start() {
     printf '%s\n' "$@"
   } >"$DAEMON_DIR/conf/nix.conf"
   rm -f "$DAEMON_SOCKET"
-  NIX_CONF_DIR="$DAEMON_DIR/conf" NIX_DAEMON_SOCKET_PATH="$DAEMON_SOCKET" setsid nix-daemon \
+  env "${DAEMON_ENV[@]}" NIX_CONF_DIR="$DAEMON_DIR/conf" NIX_DAEMON_SOCKET_PATH="$DAEMON_SOCKET" setsid nix-daemon \
     >"$DAEMON_DIR/log" 2>&1 &
   DAEMON_PID=$!
   local i
@@ -71,8 +74,9 @@ daemon_stop() {
   kill "$DAEMON_PID" 2>/dev/null || true
   wait "$DAEMON_PID" 2>/dev/null || true
   DAEMON_PID=
+DAEMON_ENV=()
 }
-trap 'daemon_stop; rm -rf "$SCRATCH"' EXIT
+at_exit daemon_stop
 
 as_user() {
   runuser -u "$E2E_USER" -- env -i PATH="$USER_BIN_DIR:$PATH" HOME="$USER_HOME" TMPDIR="${TMPDIR:-/tmp}" LANG=C.UTF-8 \
