@@ -13,6 +13,10 @@ packages=(
   # group, and the nix-daemon socket and service (systemd starts the daemon on first use; without
   # systemd, root starts `nix-daemon`). The tests start private daemons of their own.
   nix-bin nix-setup-systemd
+  # The remote-builder test (tests/e2e/nix_remote.sh) runs a private sshd of its own on 127.0.0.1 and
+  # never uses the package's service (which, where systemd runs, installing enables on port 22:
+  # `systemctl disable --now ssh` if it is not wanted).
+  openssh-server
   python3 time jq dpkg-dev
   chromium
 )

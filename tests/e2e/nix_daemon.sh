@@ -5,7 +5,9 @@
 # installs Debian's multi-user set-up, nix-setup-systemd).
 #
 #   daemon_start [LINE...]   starts a private nix-daemon on $DAEMON_SOCKET: sandbox = true,
-#                            build-users-group = nixbld, no substituters, plus each nix.conf LINE
+#                            build-users-group = nixbld, no substituters, plus each nix.conf LINE;
+#                            DAEMON_ENV (NAME=VALUE words) adds to its environment, which its build
+#                            hook inherits (NIX_SSHOPTS for remote builders: see nix_remote.sh)
 #   daemon_use_sandbox_paths PLAN
 #                            restarts it, when needed, with the extra-sandbox-paths line nixcc-plan
 #                            wrote into PLAN/sandbox-paths.conf (nix.conf is read at start only)
@@ -26,6 +28,7 @@ USER_HOME="$SCRATCH/home"
 DAEMON_PID=
 DAEMON_LINES=()          # what daemon_start was given
 DAEMON_SANDBOX_LINE=     # the extra-sandbox-paths line it runs with
+DAEMON_ENV=()
 
 [ "$(id -u)" = 0 ] || fail "this test starts a nix-daemon and becomes another user: run it as root"
 getent group nixbld >/dev/null || fail "no nixbld group: run scripts/install-deps.sh (Debian's nix-setup-systemd)"
@@ -62,7 +65,7 @@ daemon_start() {
     [ -z "$DAEMON_SANDBOX_LINE" ] || echo "$DAEMON_SANDBOX_LINE"
   } >"$DAEMON_DIR/conf/nix.conf"
   rm -f "$DAEMON_SOCKET"
-  NIX_CONF_DIR="$DAEMON_DIR/conf" NIX_DAEMON_SOCKET_PATH="$DAEMON_SOCKET" setsid nix-daemon \
+  env "${DAEMON_ENV[@]}" NIX_CONF_DIR="$DAEMON_DIR/conf" NIX_DAEMON_SOCKET_PATH="$DAEMON_SOCKET" setsid nix-daemon \
     >"$DAEMON_DIR/log" 2>&1 &
   DAEMON_PID=$!
   local i
@@ -81,7 +84,8 @@ daemon_stop() {
   wait "$DAEMON_PID" 2>/dev/null || true
   DAEMON_PID=
 }
-trap 'daemon_stop; rm -rf "$SCRATCH" "$DAEMON_DIR"' EXIT
+at_exit daemon_stop
+at_exit rm -rf "$DAEMON_DIR"
 
 daemon_use_sandbox_paths() {
   local file="$1/sandbox-paths.conf" line=

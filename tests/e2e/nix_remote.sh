@@ -1,0 +1,186 @@
+# shellcheck shell=bash
+# A real Nix remote builder on this machine: a private sshd on 127.0.0.1 whose one key may only run
+# `nix-daemon --stdio` on a second store, local?root=$REMOTE_ROOT (a chroot store: its paths are
+# /nix/store/... to Nix, files under $REMOTE_ROOT/nix/store on disk). Sourced after lib.sh and
+# nix_daemon.sh by tests that build remotely; never run on its own. Needs root and openssh-server
+# (scripts/install-deps.sh).
+#
+#   remote_start [LINE...]       starts the sshd and writes the remote's nix.conf: sandbox = true,
+#                                build-users-group = nixbld, no substituters, plus each nix.conf LINE
+#                                (e.g. extra-sandbox-paths = /bin /usr /lib /lib64 for a /bin/sh builder);
+#                                sets REMOTE_PORT, REMOTE_BUILDERS and REMOTE_SSHOPTS
+#   remote_daemon_start [LINE...]  daemon_start (nix_daemon.sh) for builds that go to the remote:
+#                                NIX_SSHOPTS=$REMOTE_SSHOPTS in its environment and $E2E_USER trusted,
+#                                so `as_user nix-build --builders "$REMOTE_BUILDERS" --max-jobs 0`
+#                                sends every build there; LINEs as daemon_start's
+#   remote_stop                  stops the sshd (also done on exit)
+#   remote_store_path PATH       where store path PATH lies on disk in the remote store
+#   remote_nix CMD...            runs a Nix command (nix-store, nix path-info, ...) as root on the remote
+#                                store, e.g. remote_nix nix-store -q --size PATH
+#   remote_paths                 the remote store's valid paths, sorted, one a line
+#   remote_store_bytes           bytes under the remote's /nix/store on disk
+#   remote_bytes_received        bytes the remote's sshd received, all connections so far (from its
+#                                log; waits until the open ones have closed)
+#   REMOTE_BUILDERS              the builders line: ssh-ng://root@127.0.0.1 SYSTEM KEY 2 1 - - HOSTKEY
+#                                (SYSTEM: x86_64-linux here; KEY: the client key's file; HOSTKEY: the
+#                                sshd's public host key, base64)
+#   REMOTE_ROOT, REMOTE_DIR      the remote store's root; the folder with everything else (sshd_config,
+#                                keys, logs: sshd.log, requests = one line per ssh session)
+#
+# Trust: `builders` is a restricted setting, so the local daemon takes a client's --builders only from
+# a trusted user; from any other it drops it, and Nix 2.8 says so only at debug level ("ignoring the
+# client-specified setting 'builders', because it is a restricted setting and you are not a trusted
+# user"). --max-jobs, by contrast, travels in the protocol's fixed options and holds for every client,
+# so an untrusted `--builders ... --max-jobs 0` ends in "unable to start any build".
+# remote_daemon_start sets trusted-users. The alternative needs no trust: the daemon's own nix.conf says
+# `builders = $REMOTE_BUILDERS` and `max-jobs = 0` (daemon_start's LINEs), and clients pass no flags.
+# Either way the ssh client runs inside the local daemon (its build hook, `nix __build-remote`), so
+# everything ssh needs beyond the builders line, here the port, comes from NIX_SSHOPTS in the daemon's
+# environment; a client's NIX_SSHOPTS never reaches it.
+#
+# Nothing global changes: no /etc/ssh edits, no service; the ssh client reads no config (-F none) and
+# writes no known_hosts. The one exception is /run/sshd, sshd's compiled-in privilege-separation folder,
+# created (empty, root's, 0755) if missing, as Debian's ssh service does on start.
+#
+# The remote store is chosen by the remote, not by the URI. Nix 2.8's ssh-ng does take
+# ?remote-store=local?root=... (encoded or not) and asks for `nix-daemon --stdio --store 'local?root=...'`,
+# which serves that store when the remote runs what it is asked. But a forced command discards the
+# requested command (here it is only logged, to $REMOTE_DIR/requests), and the remote's sandbox, build
+# users and sandbox paths have to be set remote-side anyway (a URI cannot carry them). So the forced
+# command sets NIX_CONF_DIR to a nix.conf holding `store = local?root=$REMOTE_ROOT`: the one key reaches
+# that store and nothing else on the machine, and the builders line needs no remote-store.
+
+REMOTE_DIR="$SCRATCH/remote"
+REMOTE_ROOT="$REMOTE_DIR/root"
+REMOTE_SSH_DIR="$REMOTE_DIR/ssh"
+REMOTE_PORT=
+REMOTE_BUILDERS=
+REMOTE_SSHOPTS=
+REMOTE_SSHD_PID=
+
+SSHD=/usr/sbin/sshd
+[ -x "$SSHD" ] || fail "no $SSHD: install openssh-server (scripts/install-deps.sh)"
+command -v ssh >/dev/null || fail "no ssh: install openssh-client"
+command -v ssh-keygen >/dev/null || fail "no ssh-keygen: install openssh-client"
+[ -n "${E2E_USER:-}" ] || fail "source nix_daemon.sh before nix_remote.sh"
+
+remote_start() {
+  local nix_daemon
+  nix_daemon=$(command -v nix-daemon)
+  mkdir -p "$REMOTE_DIR/conf" "$REMOTE_ROOT"
+  # Keys, authorized_keys and sshd_config: root's alone. (sshd's StrictModes would also want every
+  # folder up to / not group/world-writable, and the scratch folder lies in /tmp: see sshd_config.)
+  mkdir -m 700 "$REMOTE_SSH_DIR"
+  [ -d /run/sshd ] || mkdir -m 755 /run/sshd 2>/dev/null || [ -d /run/sshd ] || fail "cannot create /run/sshd"
+
+  {
+    echo "store = local?root=$REMOTE_ROOT"
+    echo "sandbox = true"
+    echo "build-users-group = nixbld"
+    echo "substituters ="
+    printf '%s\n' "$@"
+  } >"$REMOTE_DIR/conf/nix.conf"
+
+  # The forced command: whatever the client asked for, it gets a daemon on the remote store, as root
+  # (an ssh-ng peer on stdio is trusted: it may import unsigned paths, as builds need).
+  cat >"$REMOTE_SSH_DIR/serve" <<EOF
+#!/bin/sh
+printf '%s\n' "\${SSH_ORIGINAL_COMMAND:-}" >>'$REMOTE_DIR/requests'
+NIX_CONF_DIR='$REMOTE_DIR/conf' exec '$nix_daemon' --stdio
+EOF
+  chmod 700 "$REMOTE_SSH_DIR/serve"
+  : >"$REMOTE_DIR/requests"
+
+  ssh-keygen -q -t ed25519 -N '' -C nixcc-e2e-remote-host -f "$REMOTE_SSH_DIR/host_key"
+  ssh-keygen -q -t ed25519 -N '' -C nixcc-e2e-remote-client -f "$REMOTE_SSH_DIR/client_key"
+  echo "command=\"$REMOTE_SSH_DIR/serve\",restrict $(cat "$REMOTE_SSH_DIR/client_key.pub")" \
+    >"$REMOTE_SSH_DIR/authorized_keys"
+  chmod 600 "$REMOTE_SSH_DIR/authorized_keys"
+
+  # A free port: try random high ones until sshd binds one (no window between probing and binding).
+  local _
+  for _ in $(seq 20); do
+    REMOTE_PORT=$((20000 + RANDOM % 40000))
+    cat >"$REMOTE_SSH_DIR/sshd_config" <<EOF
+ListenAddress 127.0.0.1
+Port $REMOTE_PORT
+HostKey $REMOTE_SSH_DIR/host_key
+PidFile $REMOTE_DIR/sshd.pid
+AuthorizedKeysFile $REMOTE_SSH_DIR/authorized_keys
+AuthorizedPrincipalsFile none
+PermitRootLogin forced-commands-only
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+HostbasedAuthentication no
+UsePAM no
+# /tmp (mode 1777) is on the way to every file here, and StrictModes would refuse authorized_keys for
+# it. The files themselves are root's and private (folder 0700, files 0600).
+StrictModes no
+AllowUsers root
+PermitUserEnvironment no
+X11Forwarding no
+AllowTcpForwarding no
+AllowAgentForwarding no
+PermitTTY no
+PrintMotd no
+LogLevel VERBOSE
+EOF
+    rm -f "$REMOTE_DIR/sshd.pid" "$REMOTE_DIR/sshd.log"
+    "$SSHD" -D -f "$REMOTE_SSH_DIR/sshd_config" -E "$REMOTE_DIR/sshd.log" </dev/null >"$REMOTE_DIR/sshd.out" 2>&1 &
+    REMOTE_SSHD_PID=$!
+    for _ in $(seq 100); do
+      [ -s "$REMOTE_DIR/sshd.pid" ] && break
+      kill -0 "$REMOTE_SSHD_PID" 2>/dev/null || break
+      sleep 0.05
+    done
+    [ -s "$REMOTE_DIR/sshd.pid" ] && break
+    wait "$REMOTE_SSHD_PID" 2>/dev/null || true
+    REMOTE_SSHD_PID=
+    grep -qiE 'bind|address already in use' "$REMOTE_DIR/sshd.log" || break
+  done
+  [ -n "$REMOTE_SSHD_PID" ] || { cat "$REMOTE_DIR/sshd.out" "$REMOTE_DIR/sshd.log" >&2; fail "sshd did not start"; }
+
+  # Nix 2.8's ssh-ng URI has no port: ssh gets it from NIX_SSHOPTS (split at spaces, so no spaces in
+  # these paths). The host key travels in the builders line (8th column, base64): Nix writes it to a
+  # known_hosts file of its own as "127.0.0.1 KEY", and HostKeyAlias makes ssh look it up under that
+  # name rather than "[127.0.0.1]:PORT". StrictHostKeyChecking=yes: a wrong key fails, nothing is
+  # learnt; BatchMode: never a prompt; -F none: no ~/.ssh/config or /etc/ssh/ssh_config.
+  REMOTE_SSHOPTS="-p $REMOTE_PORT -F none -o HostKeyAlias=127.0.0.1 -o StrictHostKeyChecking=yes -o BatchMode=yes -o IdentitiesOnly=yes"
+  # URI, systems, ssh key, max jobs, speed factor, supported features, mandatory features, host key.
+  REMOTE_BUILDERS="ssh-ng://root@127.0.0.1 $(uname -m)-linux $REMOTE_SSH_DIR/client_key 2 1 - - $(base64 -w0 "$REMOTE_SSH_DIR/host_key.pub")"
+
+  # The key, the forced command and the remote store answer (this also creates the store).
+  NIX_SSHOPTS="$REMOTE_SSHOPTS" nix --extra-experimental-features nix-command store ping \
+    --store "ssh-ng://root@127.0.0.1?ssh-key=$REMOTE_SSH_DIR/client_key&base64-ssh-public-host-key=$(base64 -w0 "$REMOTE_SSH_DIR/host_key.pub")" \
+    >"$REMOTE_DIR/ping.log" 2>&1 || { cat "$REMOTE_DIR/ping.log" "$REMOTE_DIR/sshd.log" >&2; fail "the remote store does not answer over ssh-ng"; }
+  [ -d "$REMOTE_ROOT/nix/store" ] || fail "the remote store was not created under $REMOTE_ROOT"
+}
+
+remote_daemon_start() {
+  DAEMON_ENV+=("NIX_SSHOPTS=$REMOTE_SSHOPTS")
+  daemon_start "trusted-users = root $E2E_USER" "$@"
+}
+
+remote_stop() {
+  [ -n "$REMOTE_SSHD_PID" ] || return 0
+  kill "$REMOTE_SSHD_PID" 2>/dev/null || true
+  wait "$REMOTE_SSHD_PID" 2>/dev/null || true
+  REMOTE_SSHD_PID=
+}
+at_exit remote_stop
+
+remote_store_path() { echo "$REMOTE_ROOT$1"; }
+remote_nix() { NIX_CONF_DIR="$REMOTE_DIR/conf" "$@"; }
+remote_paths() { remote_nix nix --extra-experimental-features nix-command path-info --all | sort; }
+remote_store_bytes() { du -sb "$REMOTE_ROOT/nix/store" | cut -f1; }
+# Nix kills its ssh once a build is done; sshd logs "Transferred: sent N, received M bytes" when it
+# sees the connection close, a moment later. Connections still open after 10 s are left out.
+remote_bytes_received() {
+  local log="$REMOTE_DIR/sshd.log" _
+  for _ in $(seq 200); do
+    (($(grep -c '^Transferred: ' "$log") >= $(grep -c '^Starting session: ' "$log"))) && break
+    sleep 0.05
+  done
+  awk '$1 == "Transferred:" { n += $5 } END { print n + 0 }' "$log"
+}
