@@ -50,7 +50,11 @@
 # command sets NIX_CONF_DIR to a nix.conf holding `store = local?root=$REMOTE_ROOT`: the one key reaches
 # that store and nothing else on the machine, and the builders line needs no remote-store.
 
-REMOTE_DIR="$SCRATCH/remote"
+# Outside $SCRATCH, which the test hands to its user: the remote store stays root's, and its build
+# users must be able to reach it.
+REMOTE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/nixcc-remote.XXXXXX")
+chmod 755 "$REMOTE_DIR"
+at_exit rm -rf "$REMOTE_DIR"
 REMOTE_ROOT="$REMOTE_DIR/root"
 REMOTE_SSH_DIR="$REMOTE_DIR/ssh"
 REMOTE_PORT=
