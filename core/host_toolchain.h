@@ -52,6 +52,9 @@ class HostToolchain {
   /// A file or folder used as it is (a compiler's include directory), with the symlinks leading to it.
   void add_path(const std::filesystem::path& path);
 
+  /// Every program met (drivers, what they run, loaders, script interpreters), as named.
+  const std::set<std::string>& executables() const { return executables_; }
+
   /// Everything added, nested paths left out, sorted: the entries of an `extra-sandbox-paths` line.
   std::vector<std::string> paths() const { return without_nested(paths_); }
 

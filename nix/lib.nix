@@ -3,14 +3,22 @@
 #
 # Tools come from the host or from nixpkgs. Host mode (hostPaths given): every derivation's builder
 # is the static nixcc store path, which checks that Nix's sandbox holds every host path the plan
-# declared (nix.conf's extra-sandbox-paths) and stops with one line if not, then runs the script.
+# declared (nix.conf's extra-sandbox-paths) and stops with one line if not, then runs the script;
+# `toolchain` identifies the host tools' files.
 # Nixpkgs mode: stdenv's shell, compilers and a nixcc built by nix/nixcc.nix.
-{ shell, path, nixcc, hostPaths ? null, system ? builtins.currentSystem }:
+{ shell, path, nixcc, hostPaths ? null, toolchain ? "", system ? builtins.currentSystem }:
 rec {
   # The builder and arguments that run `script` with `args`.
   run = script: args:
     if hostPaths == null then { builder = shell; args = [ script ] ++ args; }
-    else { builder = nixcc; args = [ "host-builder" shell script ] ++ args; NIXCC_HOST_PATHS = builtins.toJSON hostPaths; };
+    else {
+      builder = nixcc;
+      args = [ "host-builder" shell script ] ++ args;
+      NIXCC_HOST_PATHS = builtins.toJSON hostPaths;
+      # Host tools are not store paths: an upgraded compiler, assembler or linker changes this
+      # instead, and with it every derivation.
+      NIXCC_TOOLCHAIN = toolchain;
+    };
 
   # The listed files of `root`, and the folders leading to them, as one store path: an edit anywhere
   # else leaves its store path, and so the batch's derivation, unchanged.
@@ -48,11 +56,12 @@ rec {
     PATH = path;
   } // run ./builders/archive.sh ([ ar ranlib file ] ++ objects));
 
-  # Every batch's timings.sqlite merged into one.
-  merge = batches: derivation ({
+  # Every batch's timings.sqlite merged into one; `latest` names the batches the latest plan changed.
+  merge = { batches, latest }: derivation ({
     name = "nixcc-timings";
     inherit system nixcc;
     PATH = path;
+    latest = builtins.concatStringsSep "," latest;
   } // run ./builders/merge.sh (map (b: "${b}/timings.sqlite") batches));
 
   # The result a person uses: bin/, lib/, timings.sqlite, and batches/ (what --previous reads).

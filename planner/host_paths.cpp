@@ -58,12 +58,21 @@ std::string host_tools_identity(const HostTools& tools) {
   return hash_string(text);
 }
 
-std::set<std::string> host_tool_entries(const HostTools& tools) {
+HostToolAnswer ask_host_tools(const HostTools& tools) {
   HostToolchain host;
   for (const auto& c : tools.compilers) host.add_compiler(c);
   for (const auto& p : tools.programs) host.add_program(p);
-  const auto paths = host.paths();
-  return {paths.begin(), paths.end()};
+  return {host.paths(), {host.executables().begin(), host.executables().end()}};
+}
+
+std::string toolchain_identity(const std::vector<std::string>& executables) {
+  std::string text;
+  for (const auto& e : executables) {
+    std::error_code ec;
+    const fs::path real = fs::canonical(e, ec);
+    text += fmt::format("{}={}\n", e, ec ? "" : file_identity(real));
+  }
+  return hash_string(text);
 }
 
 std::vector<std::string> declared_host_paths(const std::set<std::string>& tool_entries, const Project& project,

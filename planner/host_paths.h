@@ -26,9 +26,17 @@ HostTools host_tools_of(const Project& project, const std::vector<PlannedUnit>& 
 /// Changes when any of the tools (as found on PATH now) changes: the key of the cached answer.
 std::string host_tools_identity(const HostTools& tools);
 
-/// Sandbox entries of the tools and everything they run and load. Throws std::runtime_error naming a
-/// tool that cannot be found or asked.
-std::set<std::string> host_tool_entries(const HostTools& tools);
+struct HostToolAnswer {
+  std::vector<std::string> entries;      // sandbox entries of the tools and everything they run and load
+  std::vector<std::string> executables;  // every program among them (cc1plus, as, ld, the loader, ...)
+};
+
+/// Asks the tools. Throws std::runtime_error naming a tool that cannot be found or asked.
+HostToolAnswer ask_host_tools(const HostTools& tools);
+
+/// Changes when any of `executables` changes (path, size, time of what it resolves to): derivations
+/// carry it, so that an upgraded compiler, assembler or linker rebuilds what it made.
+std::string toolchain_identity(const std::vector<std::string>& executables);
 
 /// `tool_entries` with the compilers' own include folders and every absolute header, source, library
 /// and library folder the project names outside its source and build trees: sorted, nested ones left out.

@@ -45,7 +45,8 @@ class Writer {
          {"batches", batches()},
          {"targets", targets()},
          {"timings", Value::apply(Value::select(ref("lib"), {"merge"}),
-                                  Value::apply(Value::select(ref("builtins"), {"attrValues"}), ref("batches")))},
+                                  Value::attrs({{"batches", Value::apply(Value::select(ref("builtins"), {"attrValues"}), ref("batches"))},
+                                                {"latest", latest_batches()}}))},
          {"default", Value::apply(Value::select(ref("lib"), {"collect"}), collect())}},
         Value::update(ref("default"),
                       Value::attrs({{"batches", ref("batches")}, {"targets", ref("targets")}, {"timings", ref("timings")}})));
@@ -60,7 +61,8 @@ class Writer {
     return Value::attrs({{"shell", Value::string("/bin/sh")},
                          {"path", Value::string(plan_.host_path)},
                          {"nixcc", Value::apply(Value::select(ref("builtins"), {"storePath"}), Value::string(plan_.nixcc))},
-                         {"hostPaths", Value::list(std::move(host_paths))}});
+                         {"hostPaths", Value::list(std::move(host_paths))},
+                         {"toolchain", Value::string(plan_.toolchain_identity)}});
   }
 
   // Nixpkgs mode: `pkgs` and a nixcc built from this source tree by nix/nixcc.nix, both overridable.
@@ -98,6 +100,12 @@ class Writer {
                                                             {"fingerprint", Value::string(b.fingerprint)}})));
     }
     return Value::attrs(std::move(attrs));
+  }
+
+  Value latest_batches() const {
+    Value::List names;
+    for (const auto& n : plan_.latest_batches) names.push_back(Value::string(n));
+    return Value::list(std::move(names));
   }
 
   std::vector<Value> objects_of(const Target& target) const {

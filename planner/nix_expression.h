@@ -28,7 +28,9 @@ struct NixPlan {
   std::string nixcc_source;  // nixpkgs mode: the nixcc source tree nix/nixcc.nix builds
   std::string host_path;     // host mode: PATH inside builders
   std::vector<std::string> host_paths;  // host mode: the host paths derivations use
+  std::string toolchain_identity;       // host mode: changes when any host tool does
   std::vector<EmittedBatch> batches;
+  std::vector<std::string> latest_batches;  // those the latest plan changed (see PlanState)
   std::map<std::string, std::string> batch_of_unit;           // unit key -> batch name
   std::map<std::string, const PlannedUnit*> units;            // by key
 };

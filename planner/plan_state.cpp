@@ -49,8 +49,10 @@ std::optional<PlanState> read_plan_state(const fs::path& plan_dir) {
       batch.previous = b.at("previous").get<std::string>();
       state.batches.emplace(name, std::move(batch));
     }
+    state.latest_batches = doc.value("latest_batches", std::vector<std::string>{});
     state.nixcc_in_store = read_cached(doc, "nixcc_in_store");
     state.host_tools = read_cached(doc, "host_tools");
+    state.host_programs = read_cached(doc, "host_programs");
     return state;
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{}: unreadable plan state ({}); delete it to plan afresh", file.string(), e.what()));
@@ -64,8 +66,10 @@ void write_plan_state(const fs::path& plan_dir, const PlanState& state) {
     doc["batches"][name] = {{"units", b.units}, {"fingerprint", b.fingerprint}, {"manifest_hash", b.manifest_hash},
                             {"previous", b.previous}};
   }
+  doc["latest_batches"] = state.latest_batches;
   doc["nixcc_in_store"] = {{"key", state.nixcc_in_store.key}, {"values", state.nixcc_in_store.values}};
   doc["host_tools"] = {{"key", state.host_tools.key}, {"values", state.host_tools.values}};
+  doc["host_programs"] = {{"key", state.host_programs.key}, {"values", state.host_programs.values}};
   write_file_atomically(plan_dir / kStateFile, doc.dump(1) + "\n");
 }
 

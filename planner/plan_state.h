@@ -31,8 +31,12 @@ struct PlanState {
   std::string mode;  // "batches" or "per-file"
   int batch_count = 0;
   std::map<std::string, BatchState> batches;
+  // The batches whose derivations the latest plan that changed any made new: what the next nix-build
+  // runs, and what a result's database shows as its latest build.
+  std::vector<std::string> latest_batches;
   CachedAnswer nixcc_in_store;  // key: the binary's file identity; values: its store path
-  CachedAnswer host_tools;      // key: host_tools_identity; values: host_tool_entries
+  CachedAnswer host_tools;      // key: host_tools_identity; values: their sandbox entries
+  CachedAnswer host_programs;   // key: host_tools_identity; values: every program they run
 
   Partition partition() const;
 };

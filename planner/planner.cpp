@@ -275,8 +275,10 @@ struct HostDeclaration {
   std::string nixcc_store_path;
   std::vector<std::string> paths;
   std::string sandbox_line;  // "" in nixpkgs mode
+  std::string toolchain;      // toolchain_identity of every program the tools run
   CachedAnswer nixcc_in_store;
   CachedAnswer host_tools;
+  CachedAnswer host_programs;
 };
 
 constexpr const char* kSandboxPathsFile = "sandbox-paths.conf";
@@ -303,12 +305,15 @@ HostDeclaration declare_host(const ReadProject& read, const ScannedUnits& scanne
 
   const HostTools tools = host_tools_of(read.project, scanned.units);
   const std::string tools_key = host_tools_identity(tools);
-  if (before && before->host_tools.key == tools_key) {
+  if (before && before->host_tools.key == tools_key && before->host_programs.key == tools_key) {
     host.host_tools = before->host_tools;
+    host.host_programs = before->host_programs;
   } else {
-    const auto entries = host_tool_entries(tools);
-    host.host_tools = {tools_key, {entries.begin(), entries.end()}};
+    auto answer = ask_host_tools(tools);
+    host.host_tools = {tools_key, std::move(answer.entries)};
+    host.host_programs = {tools_key, std::move(answer.executables)};
   }
+  host.toolchain = toolchain_identity(host.host_programs.values);
   const std::set<std::string> tool_entries(host.host_tools.values.begin(), host.host_tools.values.end());
   host.paths = declared_host_paths(tool_entries, read.project, scanned.units);
   host.sandbox_line = sandbox_paths_line(host.paths);
@@ -437,12 +442,14 @@ std::size_t write_plan(const ReadProject& read, const PlanFrame& frame, const Pa
   nix.nixcc_source = options.nixcc_source;
   nix.host_path = "/usr/local/bin:/usr/bin:/bin";
   nix.host_paths = host.paths;
+  nix.toolchain_identity = host.toolchain;
   nix.units = choice.by_key;
   PlanState new_state;
   new_state.mode = choice.mode;
   new_state.batch_count = choice.batch_count;
   new_state.nixcc_in_store = host.nixcc_in_store;
   new_state.host_tools = host.host_tools;
+  new_state.host_programs = host.host_programs;
   std::set<std::string> manifest_files;
   std::size_t unchanged = 0;
   std::vector<BatchOutcome> outcomes;
@@ -455,6 +462,17 @@ std::size_t write_plan(const ReadProject& read, const PlanFrame& frame, const Pa
     outcomes.push_back(write_batch(name, members, frame, choice, options, read.out));
   }
   copy_previous_outputs(outcomes);
+  for (const auto& outcome : outcomes) {
+    if (!outcome.unchanged) new_state.latest_batches.push_back(outcome.emitted.name);
+  }
+  if (new_state.latest_batches.empty() && choice.previous_state) {
+    // Nothing changed: the latest plan that changed something still describes the next build, and
+    // the merge's derivation stays the same.
+    for (const auto& name : choice.previous_state->latest_batches) {
+      if (choice.partition.count(name)) new_state.latest_batches.push_back(name);
+    }
+  }
+  nix.latest_batches = new_state.latest_batches;
   for (auto& outcome : outcomes) {
     unchanged += outcome.unchanged ? 1 : 0;
     manifest_files.insert(outcome.emitted.manifest_file);

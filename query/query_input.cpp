@@ -40,7 +40,9 @@ ChosenBuild latest_result(const std::vector<BuildRow>& builds) {
   for (const auto& b : builds) {
     if (b.kind == "batch") by_name[b.name] = &b;
   }
-  const std::string& invocation = builds.back().invocation;
+  // The nix-build of the most recently started batch that knows its nix-build.
+  std::string invocation;
+  for (auto it = builds.rbegin(); it != builds.rend() && invocation.empty(); ++it) invocation = it->invocation;
   ChosenBuild chosen;
   chosen.selection.emplace();
   std::set<std::string> ran;
@@ -51,7 +53,8 @@ ChosenBuild latest_result(const std::vector<BuildRow>& builds) {
     if (b.invocation == invocation) ran.insert(b.id);
   }
   const auto batches = chosen.selection->size();
-  // Without an invocation (a sandbox hides the batch's parent) every batch counts as run.
+  // Without any invocation (a database no result's merge marked, from a sandbox that hides the
+  // batch's parent) every batch counts as run.
   if (!invocation.empty()) chosen.latest_run = ran;
   chosen.label = chosen.latest_run
                      ? fmt::format("latest result: {} batch{}, {} run by the latest nix-build", batches,

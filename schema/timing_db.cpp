@@ -325,6 +325,18 @@ void TimingDb::make_self_contained() {
   stmt.step();
 }
 
+void TimingDb::mark_latest_batches(const std::vector<std::string>& names, const std::string& invocation) {
+  sqlite::Transaction tx(conn_);
+  conn_.prepare("UPDATE builds SET invocation = '' WHERE kind = 'batch'").step();
+  auto mark = conn_.prepare("UPDATE builds SET invocation = ?1 WHERE kind = 'batch' AND name = ?2");
+  for (const auto& name : names) {
+    mark.bind(1, invocation).bind(2, name);
+    mark.step();
+    mark.reset();
+  }
+  tx.commit();
+}
+
 std::int64_t TimingDb::merge_from(TimingDb& other) {
   static constexpr const char* kBuildColumns = "id, kind, base_dir, started_at, host, finished_at, jobs, name, invocation";
   static constexpr const char* kCompileColumns =

@@ -136,6 +136,11 @@ class TimingDb {
   /// Returns the number of compiles added.
   std::int64_t merge_from(TimingDb& other);
 
+  /// Marks which batches the latest plan changed, and so the latest nix-build ran: their builds get
+  /// `invocation`, every other batch's build "". Inside Nix's sandbox a batch cannot see which
+  /// nix-build started it, so a result's merge says it instead.
+  void mark_latest_batches(const std::vector<std::string>& names, const std::string& invocation);
+
   /// Deletes every build, compile and header row (ccache's -z); the schema stays.
   void clear();
 

@@ -56,3 +56,15 @@ TEST_CASE("host paths: absolute headers and libraries outside the project, not t
   CHECK(paths == Strings{"/bin", (root / "opt/L").string(), (root / "opt/inc/x.h").string(), (root / "opt/inc/y.h").string(),
                          (root / "opt/lib/libz.so").string(), (root / "optlink").string()});
 }
+
+TEST_CASE("host paths: the toolchain identity follows the programs' files", "[host_paths]") {
+  const nixcc::test::TempDir temp;
+  nixcc::test::write_file(temp.path() / "cc1plus", "one");
+  nixcc::test::write_file(temp.path() / "as", "two");
+  fs::create_symlink("as", temp.path() / "x86_64-as");
+  const std::vector<std::string> programs{(temp.path() / "cc1plus").string(), (temp.path() / "x86_64-as").string()};
+  const auto before = nixcc::plan::toolchain_identity(programs);
+  CHECK(nixcc::plan::toolchain_identity(programs) == before);
+  nixcc::test::write_file(temp.path() / "as", "upgraded");  // what the symlink names changed
+  CHECK(nixcc::plan::toolchain_identity(programs) != before);
+}

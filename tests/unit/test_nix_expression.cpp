@@ -28,10 +28,10 @@ namespace {
 
 // Stands in for nix/lib.nix: each builder returns what it was given (paths as strings, so printing
 // copies nothing into the store) and the lib's own arguments; interpolated, it gives a made-up path.
-constexpr const char* kStubLib = R"({ shell, path, nixcc, hostPaths ? null, system ? "host-system" }:
+constexpr const char* kStubLib = R"({ shell, path, nixcc, hostPaths ? null, toolchain ? null, system ? "host-system" }:
 let
   out = kind: args: args // {
-    inherit kind shell path nixcc hostPaths system;
+    inherit kind shell path nixcc hostPaths toolchain system;
     __toString = self: "/out/${kind}/${args.name or "timings"}";
   };
   strings = args: builtins.mapAttrs (n: v: if builtins.isPath v then toString v else v) args;
@@ -39,7 +39,7 @@ in {
   batch = args: out "batch" (strings args);
   link = out "link";
   archive = out "archive";
-  merge = batches: out "merge" { batches = map (b: b.name) batches; };
+  merge = { batches, latest }: out "merge" { batches = map (b: b.name) batches; inherit latest; };
   collect = out "collect";
 }
 )";
@@ -69,12 +69,14 @@ class Fixture {
     plan_.toolchain = toolchain;
     plan_.nixcc = stand_in_nixcc();
     plan_.host_paths = {"/bin", "/usr/lib/gcc", "/opt/tools \"q\" ${x}/g++"};
+    plan_.toolchain_identity = "tc-1";
     plan_.nixcc_source = "/opt/nixcc ${src}";
     plan_.host_path = "/usr/bin:/bin";
     for (auto& u : planned_) plan_.units[u.key] = &u;
     plan_.batch_of_unit = {{"core/s/core.cpp", "b0"}, {"my lib/s/lib ${y}.cpp", "b1"}, {"app/s/main.cpp", "b0"}};
     plan_.batches.push_back(batch("b0", {"core.cpp", "main.cpp", "a \"b\" ${c}.h"}, {}, ""));
     plan_.batches.push_back(batch("b1", {"lib ${y}.cpp"}, {"gen", "gen/v.h"}, "/nix/store/abc-nixcc-batch-b1"));
+    plan_.latest_batches = {"b1"};
   }
 
   // The plan rendered into `dir` beside the stub lib, evaluated with `arguments` (a Nix attribute set)
@@ -177,6 +179,7 @@ TEST_CASE("default.nix: batches get their files, manifest, previous output and f
   CHECK(b0["path"] == "/usr/bin:/bin");
   CHECK(b0["nixcc"] == Fixture::stand_in_nixcc());
   CHECK(b0["hostPaths"] == json{"/bin", "/usr/lib/gcc", "/opt/tools \"q\" ${x}/g++"});
+  CHECK(b0["toolchain"] == "tc-1");
 }
 
 TEST_CASE("default.nix: targets link batch objects and each other's outputs") {
@@ -209,6 +212,7 @@ TEST_CASE("default.nix: targets link batch objects and each other's outputs") {
 TEST_CASE("default.nix: the default result collects programs, libraries, batches and timings") {
   const json plan = Fixture(Toolchain::Host).evaluate();
   CHECK(plan["timings"]["batches"] == json{"b0", "b1"});
+  CHECK(plan["timings"]["latest"] == json{"b1"});
   const json& result = plan["default"];
   CHECK(result["name"] == "nixcc-my_project");
   CHECK(result["entries"] == json{"lib", "libcore.a", "/out/archive/core/lib/libcore.a",

@@ -68,6 +68,18 @@ TEST_CASE("batches whose nix-build is unknown all count as run", "[query_input]"
   CHECK(chosen.label == "latest result: 2 batches");
 }
 
+TEST_CASE("a result's merge names the latest plan's batches even when a later-started batch has no mark",
+          "[query_input]") {
+  // Sandboxed batches know no nix-build; the merge marked b1 and b2. b0 started later (it was built by an
+  // earlier nix-build whose plan changed it, and that plan did not touch b1 again) but is unmarked.
+  const std::vector<BuildRow> builds = {batch("b1", "b1", 1, "latest plan"), batch("b2", "b2", 2, "latest plan"),
+                                        batch("b0", "b0", 3, "")};
+  const auto chosen = choose_build(builds, "latest", "db");
+  REQUIRE(chosen.latest_run);
+  CHECK(*chosen.latest_run == std::set<std::string>{"b1", "b2"});
+  CHECK(chosen.label == "latest result: 3 batches, 2 run by the latest nix-build");
+}
+
 TEST_CASE("all, an id, and what is not there", "[query_input]") {
   const std::vector<BuildRow> builds = {launcher("one", 1), batch("b", "b0", 2, "nix")};
   const auto all = choose_build(builds, "all", "db");

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -673,4 +674,30 @@ TEST_CASE("a batch's invocation is written, read and merged", "[timing_db]") {
   CHECK(builds[0].invocation == "boot-42-1000");
   CHECK(builds[0].name == "b0");
   CHECK(merged.compiles(std::nullopt).at(0).source == RecordedPath{PathRoot::Source, "a.cpp"});
+}
+
+TEST_CASE("a result's merge marks the batches the latest plan changed, and only those", "[timing_db]") {
+  TempDir dir;
+  TimingDb db(dir / "merged.sqlite");
+  for (const char* name : {"b0", "b1", "b2"}) {
+    auto build = build_record(fmt::format("batch-{}", name), 100);
+    build.kind = "batch";
+    build.name = name;
+    build.invocation = "";  // inside the sandbox a batch cannot tell
+    db.record_compile(build, compile_record(fmt::format("{}.cpp", name), 1, 1, 0, 1, 0));
+  }
+  auto launcher = build_record("launcher-1", 50);
+  launcher.invocation = "";
+  db.record_compile(launcher, compile_record("l.cpp", 1, 1, 0, 1, 0));
+  db.mark_latest_batches({"b1", "b2"}, "latest plan");
+  std::map<std::string, std::string> invocation;
+  for (const auto& b : db.builds()) invocation[b.id] = b.invocation;
+  CHECK(invocation["batch-b0"] == "");
+  CHECK(invocation["batch-b1"] == "latest plan");
+  CHECK(invocation["batch-b2"] == "latest plan");
+  CHECK(invocation["launcher-1"] == "");
+  db.mark_latest_batches({"b0"}, "latest plan");  // the next result's merge starts afresh
+  for (const auto& b : db.builds()) invocation[b.id] = b.invocation;
+  CHECK(invocation["batch-b0"] == "latest plan");
+  CHECK(invocation["batch-b1"] == "");
 }
