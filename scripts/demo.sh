@@ -16,9 +16,12 @@ cmake -S examples/demo -B "$work/cmake" -G Ninja -DCMAKE_BUILD_TYPE=Release >/de
 previous=()
 [ -e "$work/result" ] && previous=(--previous "$work/result" --timings "$work/result/timings.sqlite")
 build/bin/nixcc-plan "$work/cmake" -o "$work/plan" --batches 3 "${previous[@]}"
+# Nix's defaults: the sandbox on, builds run by the nixbld users. Root may pass the plan's
+# extra-sandbox-paths line on the command line; other users need it in /etc/nix/nix.conf (README).
+sandbox_paths=$(sed 's/^extra-sandbox-paths = //' "$work/plan/sandbox-paths.conf")
 nix-build "$work/plan" -o "$work/result" \
-  --option sandbox false --option substituters '' --option build-users-group '' \
-  --option max-jobs 2 --option cores 1
+  --option sandbox true --option build-users-group nixbld --option extra-sandbox-paths "$sandbox_paths" \
+  --option substituters '' --option max-jobs 2 --option cores 1
 "$work/result/bin/greet"
 "$work/result/bin/stats"
 build/bin/nixcc stats --db "$work/result/timings.sqlite" --build all

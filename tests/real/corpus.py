@@ -69,12 +69,22 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 """
 NIX_OPTIONS = [
-    "--option", "sandbox", "false",
+    "--option", "sandbox", "true",
+    "--option", "build-users-group", "nixbld",
     "--option", "substituters", "",
-    "--option", "build-users-group", "",
     "--option", "max-jobs", "2",
     "--option", "cores", "1",
 ]
+
+
+def nix_options(plan):
+    """Nix's defaults, and the plan's own extra-sandbox-paths line (root may pass it per build): a
+    project builds only if the line nixcc-plan printed holds every host path its compiles read."""
+    line = (plan / "sandbox-paths.conf").read_text().strip()
+    prefix = "extra-sandbox-paths ="
+    if not line.startswith(prefix):
+        raise Failure(f"{plan / 'sandbox-paths.conf'}: not an extra-sandbox-paths line: {line!r}")
+    return NIX_OPTIONS + ["--option", "extra-sandbox-paths", line[len(prefix):].strip()]
 MAX_DIFFS_SHOWN = 5  # differing headers printed per unit
 MAX_UNITS_SHOWN = 10  # differing or unmatched units printed per project
 
@@ -798,13 +808,13 @@ def run_project(project: Project, work: Path, cache: Path, nixcc: Path, planner:
         step = "nix-build"
         t1 = time.monotonic()
         try:
-            sh(["nix-build", str(plan), "-o", str(out), *NIX_OPTIONS], logfile=logdir / "nix-build.log",
+            sh(["nix-build", str(plan), "-o", str(out), *nix_options(plan)], logfile=logdir / "nix-build.log",
                what="nix-build")
         except Failure:
             # Still compare what was compiled: the plan's `timings` attribute needs only the batches,
             # not the links. The project has failed all the same.
             try:
-                sh(["nix-build", str(plan), "-A", "timings", "-o", str(root / "timings"), *NIX_OPTIONS],
+                sh(["nix-build", str(plan), "-A", "timings", "-o", str(root / "timings"), *nix_options(plan)],
                    logfile=logdir / "nix-build-timings.log", what="nix-build -A timings")
                 bad, _ = compare_headers(result, ninja, problems, root / "timings" / "timings.sqlite",
                                          cmake_src, cmake_build)
