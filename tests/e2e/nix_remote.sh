@@ -9,10 +9,20 @@
 #                                build-users-group = nixbld, no substituters, plus each nix.conf LINE
 #                                (e.g. extra-sandbox-paths = /bin /usr /lib /lib64 for a /bin/sh builder);
 #                                sets REMOTE_PORT, REMOTE_BUILDERS and REMOTE_SSHOPTS
-#   remote_daemon_start [LINE...]  daemon_start (nix_daemon.sh) for builds that go to the remote:
-#                                NIX_SSHOPTS=$REMOTE_SSHOPTS in its environment and $E2E_USER trusted,
-#                                so `as_user nix-build --builders "$REMOTE_BUILDERS" --max-jobs 0`
-#                                sends every build there; LINEs as daemon_start's
+#   remote_use_sandbox_paths PLAN  the remote's nix.conf gets the extra-sandbox-paths line nixcc-plan
+#                                wrote into PLAN/sandbox-paths.conf, in place of the previous plan's
+#                                (each ssh session starts its own nix-daemon --stdio: no restart)
+#   remote_daemon_start [LINE...]  (re)starts the local daemon (daemon_start, nix_daemon.sh) for builds
+#                                that go to the remote: NIX_SSHOPTS=$REMOTE_SSHOPTS in its environment
+#                                and $E2E_USER trusted, so `as_user nix-build --builders
+#                                "$REMOTE_BUILDERS" --max-jobs 0` sends every build there; LINEs as
+#                                daemon_start's (a daemon already running, e.g. plan_common.sh's, is
+#                                stopped first; its sandbox line is kept)
+#   remote_built LOG             every derivation nix-build's LOG listed as to be built was built on
+#                                the remote ("building '...' on 'ssh-ng://...'") and the remote store
+#                                keeps its build log; fails otherwise, else sets REMOTE_BUILT (how many)
+#   remote_gc                    deletes every path of the remote store (it has no garbage-collector
+#                                roots): the next build there starts cold
 #   remote_stop                  stops the sshd (also done on exit)
 #   remote_store_path PATH       where store path PATH lies on disk in the remote store
 #   remote_nix CMD...            runs a Nix command (nix-store, nix path-info, ...) as root on the remote
@@ -21,6 +31,8 @@
 #   remote_store_bytes           bytes under the remote's /nix/store on disk
 #   remote_bytes_received        bytes the remote's sshd received, all connections so far (from its
 #                                log; waits until the open ones have closed)
+#   remote_bytes_sent            bytes the remote's sshd sent back (outputs copied back, protocol), the same way
+#   remote_sessions              ssh sessions the remote's sshd has started so far
 #   REMOTE_BUILDERS              the builders line: ssh-ng://root@127.0.0.1 SYSTEM KEY 2 1 - - HOSTKEY
 #                                (SYSTEM: x86_64-linux here; KEY: the client key's file; HOSTKEY: the
 #                                sshd's public host key, base64)
@@ -61,6 +73,9 @@ REMOTE_PORT=
 REMOTE_BUILDERS=
 REMOTE_SSHOPTS=
 REMOTE_SSHD_PID=
+REMOTE_LINES=()          # what remote_start was given
+REMOTE_SANDBOX_LINE=     # the plan's extra-sandbox-paths line (remote_use_sandbox_paths)
+REMOTE_BUILT=0
 
 SSHD=/usr/sbin/sshd
 [ -x "$SSHD" ] || fail "no $SSHD: install openssh-server (scripts/install-deps.sh)"
@@ -77,13 +92,8 @@ remote_start() {
   mkdir -m 700 "$REMOTE_SSH_DIR"
   [ -d /run/sshd ] || mkdir -m 755 /run/sshd 2>/dev/null || [ -d /run/sshd ] || fail "cannot create /run/sshd"
 
-  {
-    echo "store = local?root=$REMOTE_ROOT"
-    echo "sandbox = true"
-    echo "build-users-group = nixbld"
-    echo "substituters ="
-    printf '%s\n' "$@"
-  } >"$REMOTE_DIR/conf/nix.conf"
+  REMOTE_LINES=("$@")
+  remote_write_conf
 
   # The forced command: whatever the client asked for, it gets a daemon on the remote store, as root
   # (an ssh-ng peer on stdio is trusted: it may import unsigned paths, as builds need).
@@ -161,9 +171,50 @@ EOF
   [ -d "$REMOTE_ROOT/nix/store" ] || fail "the remote store was not created under $REMOTE_ROOT"
 }
 
+remote_write_conf() {
+  {
+    echo "store = local?root=$REMOTE_ROOT"
+    echo "sandbox = true"
+    echo "build-users-group = nixbld"
+    echo "substituters ="
+    printf '%s\n' "${REMOTE_LINES[@]}"
+    [ -z "$REMOTE_SANDBOX_LINE" ] || echo "$REMOTE_SANDBOX_LINE"
+  } >"$REMOTE_DIR/conf/nix.conf"
+}
+
+remote_use_sandbox_paths() {
+  local file="$1/sandbox-paths.conf" line=
+  [ ! -f "$file" ] || line=$(cat "$file")
+  REMOTE_SANDBOX_LINE=$line
+  remote_write_conf
+}
+
 remote_daemon_start() {
-  DAEMON_ENV+=("NIX_SSHOPTS=$REMOTE_SSHOPTS")
+  daemon_stop
+  local e env=()
+  for e in "${DAEMON_ENV[@]}"; do [[ $e == NIX_SSHOPTS=* ]] || env+=("$e"); done
+  DAEMON_ENV=("${env[@]}" "NIX_SSHOPTS=$REMOTE_SSHOPTS")
   daemon_start "trusted-users = root $E2E_USER" "$@"
+}
+
+# With --max-jobs 0 the local daemon cannot build at all; these lines are what show where a build ran.
+remote_built() {
+  local log=$1 drvs drv base
+  REMOTE_BUILT=0
+  drvs=$(sed -n 's|^  \(/nix/store/.*\.drv\)$|\1|p' "$log")
+  [ -n "$drvs" ] || { cat "$log" >&2; fail "nix-build built nothing: were its derivations built before? (salt them)"; }
+  for drv in $drvs; do
+    grep -qF "building '$drv' on 'ssh-ng://root@127.0.0.1'" "$log" || { cat "$log" >&2; fail "$drv was not built on the remote"; }
+    base=${drv#/nix/store/}
+    compgen -G "$REMOTE_ROOT/nix/var/log/nix/drvs/${base:0:2}/${base:2}*" >/dev/null ||
+      fail "the remote store has no build log for $drv"
+    REMOTE_BUILT=$((REMOTE_BUILT + 1))
+  done
+}
+
+remote_gc() {
+  remote_nix nix-store --gc >"$REMOTE_DIR/gc.log" 2>&1 || { cat "$REMOTE_DIR/gc.log" >&2; fail "cannot empty the remote store"; }
+  [ -z "$(remote_paths)" ] || fail "the remote store still holds paths after a garbage collection: $(remote_paths | head -3)"
 }
 
 remote_stop() {
@@ -180,11 +231,14 @@ remote_paths() { remote_nix nix --extra-experimental-features nix-command path-i
 remote_store_bytes() { du -sb "$REMOTE_ROOT/nix/store" | cut -f1; }
 # Nix kills its ssh once a build is done; sshd logs "Transferred: sent N, received M bytes" when it
 # sees the connection close, a moment later. Connections still open after 10 s are left out.
-remote_bytes_received() {
+remote_transferred() {
   local log="$REMOTE_DIR/sshd.log" _
   for _ in $(seq 200); do
     (($(grep -c '^Transferred: ' "$log") >= $(grep -c '^Starting session: ' "$log"))) && break
     sleep 0.05
   done
-  awk '$1 == "Transferred:" { n += $5 } END { print n + 0 }' "$log"
+  awk -v f="$1" '$1 == "Transferred:" { n += $f } END { print n + 0 }' "$log"
 }
+remote_bytes_received() { remote_transferred 5; }
+remote_bytes_sent() { remote_transferred 3; }
+remote_sessions() { grep -c '^Starting session: ' "$REMOTE_DIR/sshd.log" || true; }

@@ -31,8 +31,10 @@ PLAN_DEMO="$NIXCC_REPO/examples/demo"
 PLAN_SALT="$(date +%s%N)$$"
 PLAN_STARTED=$SECONDS
 # Two builds at once on this 2-core machine; each batch compiles on one core's worth of jobs. These
-# are the daemon's settings: a client that is not trusted cannot choose them.
-daemon_start "max-jobs = 2" "cores = 1"
+# are the daemon's settings: a client that is not trusted cannot choose them. (A test that restarts
+# the daemon, e.g. with remote_daemon_start, passes PLAN_DAEMON_LINES again.)
+PLAN_DAEMON_LINES=("max-jobs = 2" "cores = 1")
+daemon_start "${PLAN_DAEMON_LINES[@]}"
 
 # nixcc-plan, however a test calls it, runs as the user: it adds nixcc and earlier outputs to the
 # store through the daemon.
