@@ -1,7 +1,8 @@
 # A stand-in for nixpkgs, for tests on a machine that has none (and no network to fetch it): every
-# attribute nixcc's Nix files use (nix/nixcc.nix, nix/default.nix, a --toolchain nixpkgs plan and its
-# nixcc/lib.nix), with packages as derivations named stub-<name> that are instantiated, never built.
-# `import <nixpkgs> { }` works with -I nixpkgs=<this folder>.
+# attribute nixcc's Nix files use (flake.nix, nix/nixcc.nix, nix/default.nix, a --toolchain nixpkgs
+# plan and its nixcc/lib.nix), with packages as derivations named stub-<name> that are instantiated,
+# never built. `import <nixpkgs> { }` works with -I nixpkgs=<this folder>; flake.nix here makes it a
+# flake input (--override-input nixpkgs path:<this folder>).
 { system ? builtins.currentSystem, ... }:
 let
   lib = rec {
