@@ -5,7 +5,9 @@
 # is the static nixcc store path, which checks that Nix's sandbox holds every host path the plan
 # declared (nix.conf's extra-sandbox-paths) and stops with one line if not, then runs the script;
 # `toolchain` identifies the host tools' files.
-# Nixpkgs mode: stdenv's shell, compilers and a nixcc built by nix/nixcc.nix.
+# Nixpkgs mode: stdenv's shell and utilities, a nixcc built by nix/nixcc.nix, and the compiler CMake
+# named; every store path a derivation's compiles or links name (compiler, include folders, libraries,
+# headers read) arrives as `storeInputs`, so that its sandbox holds them.
 { shell, path, nixcc, hostPaths ? null, toolchain ? "", system ? builtins.currentSystem }:
 rec {
   # The builder and arguments that run `script` with `args`.
@@ -32,9 +34,13 @@ rec {
   # been garbage-collected the batch simply compiles every unit: never a failed evaluation.
   storeInput = p: if p != null && builtins.pathExists p then builtins.storePath p else "";
 
+  # The store paths a derivation's commands name (a manifest is a JSON file: the paths in it carry no
+  # context), as inputs. No attribute at all when there are none, so host-mode derivations are unchanged.
+  storeInputsOf = paths: if paths == [ ] then { } else { storeInputs = map builtins.storePath paths; };
+
   # One batch: `nixcc batch` compiles every unit of `manifest` in a tree laid out as the manifest says
   # (the source and build directories' files), reusing objects from `previous` whose inputs are unchanged.
-  batch = { name, manifest, sourceDir, sourceFiles, buildDir, buildFiles, previous ? null, fingerprint }:
+  batch = { name, manifest, sourceDir, sourceFiles, buildDir, buildFiles, previous ? null, fingerprint, storeInputs ? [ ] }:
     derivation ({
       name = "nixcc-batch-${name}";
       inherit system nixcc manifest fingerprint;
@@ -42,19 +48,19 @@ rec {
       src = if sourceFiles == { } then "" else pick "nixcc-${name}-src" sourceDir sourceFiles;
       gen = if buildFiles == { } then "" else pick "nixcc-${name}-gen" buildDir buildFiles;
       previous = storeInput previous;
-    } // run ./builders/batch.sh [ ]);
+    } // storeInputsOf storeInputs // run ./builders/batch.sh [ ]);
 
   # Runs `command` (a linker invocation naming its output under $out/subdir).
-  link = { name, subdir, command }: derivation ({
+  link = { name, subdir, command, storeInputs ? [ ] }: derivation ({
     inherit name system;
     PATH = path;
-  } // run ./builders/link.sh ([ subdir ] ++ command));
+  } // storeInputsOf storeInputs // run ./builders/link.sh ([ subdir ] ++ command));
 
   # A static library: `ar qc` then `ranlib`, as CMake does.
-  archive = { name, ar, ranlib, file, objects }: derivation ({
+  archive = { name, ar, ranlib, file, objects, storeInputs ? [ ] }: derivation ({
     inherit name system;
     PATH = path;
-  } // run ./builders/archive.sh ([ ar ranlib file ] ++ objects));
+  } // storeInputsOf storeInputs // run ./builders/archive.sh ([ ar ranlib file ] ++ objects));
 
   # Every batch's timings.sqlite merged into one; `latest` names the batches the latest plan changed.
   merge = { batches, latest }: derivation ({

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "planner/nix_writer.h"
+#include "planner/store_references.h"
 
 namespace nixcc::plan {
 namespace {
@@ -15,8 +16,21 @@ Value file_set(const std::vector<std::string>& files) {
   return Value::attrs(std::move(attrs));
 }
 
-Value tool(const std::string& host_path, const std::string& nixpkgs_name, Toolchain toolchain) {
-  return Value::string(toolchain == Toolchain::Host ? host_path : nixpkgs_name);
+// A tool CMake named: host mode runs it as named; nixpkgs mode keeps a store path (the derivation
+// declares it as an input) and otherwise runs nixpkgs' own, found on the builders' PATH.
+Value tool(const std::string& named, const std::string& nixpkgs_name, Toolchain toolchain) {
+  const bool kept = toolchain == Toolchain::Host || !store_path_of(named).empty();
+  return Value::string(kept ? named : nixpkgs_name);
+}
+
+// `attrs` with `storeInputs = [ "/nix/store/..." ]` added when there are any: nixcc/lib.nix makes
+// each an input of the derivation. Left out when empty, so host-mode derivations stay as they were.
+Value::Attrs with_store_inputs(Value::Attrs attrs, const std::vector<std::string>& store_inputs) {
+  if (store_inputs.empty()) return attrs;
+  Value::List list;
+  for (const auto& p : store_inputs) list.push_back(Value::string(p));
+  attrs.emplace_back("storeInputs", Value::list(std::move(list)));
+  return attrs;
 }
 
 Value ref(std::string_view name) { return Value::ref(name); }
@@ -90,14 +104,15 @@ class Writer {
       // A copy of the earlier output, made by nixcc-plan: lib.nix makes it an input while it exists.
       Value previous = b.previous.empty() ? Value::null() : Value::string(b.previous);
       attrs.emplace_back(b.name, Value::apply(Value::select(ref("lib"), {"batch"}),
-                                              Value::attrs({{"name", Value::string(b.name)},
-                                                            {"manifest", Value::relative_path(b.manifest_file)},
-                                                            {"sourceDir", ref("sourceDir")},
-                                                            {"sourceFiles", file_set(b.source_files)},
-                                                            {"buildDir", ref("buildDir")},
-                                                            {"buildFiles", file_set(b.build_files)},
-                                                            {"previous", previous},
-                                                            {"fingerprint", Value::string(b.fingerprint)}})));
+                                              Value::attrs(with_store_inputs({{"name", Value::string(b.name)},
+                                                                              {"manifest", Value::relative_path(b.manifest_file)},
+                                                                              {"sourceDir", ref("sourceDir")},
+                                                                              {"sourceFiles", file_set(b.source_files)},
+                                                                              {"buildDir", ref("buildDir")},
+                                                                              {"buildFiles", file_set(b.build_files)},
+                                                                              {"previous", previous},
+                                                                              {"fingerprint", Value::string(b.fingerprint)}},
+                                                                             b.store_inputs))));
     }
     return Value::attrs(std::move(attrs));
   }
@@ -159,6 +174,12 @@ class Writer {
     return tool(name, is_c ? "cc" : "c++", plan_.toolchain);
   }
 
+  const std::vector<std::string>& store_inputs_of(const Target& target) const {
+    static const std::vector<std::string> none;
+    const auto it = plan_.target_store_inputs.find(target.name);
+    return it == plan_.target_store_inputs.end() ? none : it->second;
+  }
+
   Value targets() const {
     Value::Attrs attrs;
     for (const auto& t : project_.targets) {
@@ -166,11 +187,12 @@ class Writer {
       const auto objects = objects_of(t);
       if (t.kind == TargetKind::StaticLibrary) {
         attrs.emplace_back(t.name, Value::apply(Value::select(ref("lib"), {"archive"}),
-                                                Value::attrs({{"name", Value::string(nix::store_name(t.name))},
-                                                              {"ar", tool(project_.archiver, "ar", plan_.toolchain)},
-                                                              {"ranlib", tool(project_.ranlib, "ranlib", plan_.toolchain)},
-                                                              {"file", Value::string(t.name_on_disk)},
-                                                              {"objects", Value::list(objects)}})));
+                                                Value::attrs(with_store_inputs({{"name", Value::string(nix::store_name(t.name))},
+                                                                                {"ar", tool(project_.archiver, "ar", plan_.toolchain)},
+                                                                                {"ranlib", tool(project_.ranlib, "ranlib", plan_.toolchain)},
+                                                                                {"file", Value::string(t.name_on_disk)},
+                                                                                {"objects", Value::list(objects)}},
+                                                                               store_inputs_of(t)))));
         continue;
       }
       const bool executable = t.kind == TargetKind::Executable;
@@ -185,9 +207,10 @@ class Writer {
       command.push_back(Value::interpolate("", out, "/" + subdir + "/" + t.name_on_disk));
       for (auto& lib : libraries_of(t)) command.push_back(std::move(lib));
       attrs.emplace_back(t.name, Value::apply(Value::select(ref("lib"), {"link"}),
-                                              Value::attrs({{"name", Value::string(nix::store_name(t.name))},
-                                                            {"subdir", Value::string(subdir)},
-                                                            {"command", Value::list(std::move(command))}})));
+                                              Value::attrs(with_store_inputs({{"name", Value::string(nix::store_name(t.name))},
+                                                                              {"subdir", Value::string(subdir)},
+                                                                              {"command", Value::list(std::move(command))}},
+                                                                             store_inputs_of(t)))));
     }
     return Value::attrs(std::move(attrs));
   }
@@ -220,7 +243,7 @@ class Writer {
 std::string render_default_nix(const NixPlan& plan) { return Writer(plan).render(); }
 
 std::string manifest_compiler(const PlannedUnit& unit, Toolchain toolchain) {
-  if (toolchain == Toolchain::Host) return unit.compiler.string();
+  if (toolchain == Toolchain::Host || !store_path_of(unit.compiler.string()).empty()) return unit.compiler.string();
   return unit.unit->language == "C" ? "cc" : "c++";
 }
 

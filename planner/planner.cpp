@@ -22,6 +22,7 @@
 #include "planner/plan_frame.h"
 #include "planner/plan_state.h"
 #include "planner/store_import.h"
+#include "planner/store_references.h"
 #include "schema/timing_db.h"
 #include "planner/unit_inputs.h"
 
@@ -198,14 +199,34 @@ struct ScannedUnits {
   InputStats stats;
   // Where the units' compiler_dirs point: it must live as long as they do.
   std::unique_ptr<CompilerDirsCache> compiler_dirs = std::make_unique<CompilerDirsCache>();
+  // Nixpkgs mode: the store paths each target's link or archive step uses, by target name.
+  std::map<std::string, std::vector<std::string>> target_store_paths;
 };
 
-ScannedUnits scan_units(const ReadProject& read, const PlanFrame& frame, int jobs) {
+// Nixpkgs mode, before any scan: every compiler, argument and link fragment names store paths or
+// the project's own folders, never another host path (planner/store_references.h). Returns the
+// store paths of each target's link or archive step.
+std::map<std::string, std::vector<std::string>> check_store_references(const Project& project,
+                                                                       const std::vector<PlannedUnit>& units,
+                                                                       const std::vector<fs::path>& project_dirs) {
+  for (const auto& u : units) check_unit_arguments(u, project_dirs);
+  std::map<std::string, std::vector<std::string>> targets;
+  for (const auto& t : project.targets) {
+    if (t.kind == TargetKind::ObjectLibrary || t.units.empty()) continue;  // no step of its own
+    if (auto paths = target_store_paths(t, project, project_dirs); !paths.empty()) targets.emplace(t.name, std::move(paths));
+  }
+  return targets;
+}
+
+ScannedUnits scan_units(const ReadProject& read, const PlanFrame& frame, int jobs, Toolchain toolchain) {
   ScannedUnits scanned;
   auto& units = scanned.units;
   units.reserve(read.project.units.size());
   CompilerLookup compilers;
   for (const auto& u : read.project.units) units.push_back(plan_unit(u, read.project, frame, compilers));
+  const bool nixpkgs = toolchain == Toolchain::Nixpkgs;
+  const auto project_dirs = nixpkgs ? project_dirs_of(read.project) : std::vector<fs::path>{};
+  if (nixpkgs) scanned.target_store_paths = check_store_references(read.project, units, project_dirs);
   TimingDb scans(read.out / "scans.sqlite");
   scanned.stats = resolve_inputs(units, frame, scans, read.history, jobs);
   // Asking a compiler for its own directories costs two runs: the answers are kept with the plan.
@@ -213,6 +234,11 @@ ScannedUnits scan_units(const ReadProject& read, const PlanFrame& frame, int job
   scanned.compiler_dirs->load(known_dirs);
   list_planned_inputs(units, frame, *scanned.compiler_dirs);
   if (const auto dirs = scanned.compiler_dirs->save(); dirs != known_dirs) write_file_atomically(read.out / kCompilerDirsFile, dirs);
+  // The headers each unit reads are known now: their store paths are inputs too, and a host header
+  // outside the compiler's own folders is refused.
+  if (nixpkgs) {
+    for (auto& u : units) u.store_paths = unit_store_paths(u, project_dirs);
+  }
   estimate_costs(units, read.project, frame, read.history, scanned.stats);
   return scanned;
 }
@@ -348,7 +374,7 @@ struct BatchOutcome {
 
 // The project files a batch's copy of the tree needs, folders included: its units' sources and
 // headers. A file reached through a link inside the tree needs the link and what it points to: the
-// batch's copy keeps links as links.
+// batch's copy keeps links as links. In nixpkgs mode also the store paths its units use.
 void list_batch_files(const std::vector<const PlannedUnit*>& members, const PlanFrame& frame, EmittedBatch& emitted) {
   std::set<std::string> source_files, build_files;
   std::string link_target;
@@ -362,12 +388,15 @@ void list_batch_files(const std::vector<const PlannedUnit*>& members, const Plan
       n = link_target;
     }
   };
+  std::set<std::string> store_paths;
   for (const auto* m : members) {
     add(m->source_name);
     for (const auto& h : m->headers) add(h.path);
+    store_paths.insert(m->store_paths.begin(), m->store_paths.end());
   }
   emitted.source_files.assign(source_files.begin(), source_files.end());
   emitted.build_files.assign(build_files.begin(), build_files.end());
+  emitted.store_inputs.assign(store_paths.begin(), store_paths.end());
 }
 
 BatchOutcome write_batch(const std::string& name, const std::vector<const PlannedUnit*>& members,
@@ -433,8 +462,8 @@ void copy_previous_outputs(std::vector<BatchOutcome>& outcomes) {
 
 // Writes the manifests, the Nix support files, default.nix and the new state. Returns how many
 // batches are the same derivations as last time.
-std::size_t write_plan(const ReadProject& read, const PlanFrame& frame, const PartitionChoice& choice,
-                       const HostDeclaration& host, const PlanOptions& options) {
+std::size_t write_plan(const ReadProject& read, const PlanFrame& frame, const ScannedUnits& scanned,
+                       const PartitionChoice& choice, const HostDeclaration& host, const PlanOptions& options) {
   NixPlan nix;
   nix.project = &read.project;
   nix.toolchain = options.toolchain;
@@ -444,6 +473,7 @@ std::size_t write_plan(const ReadProject& read, const PlanFrame& frame, const Pa
   nix.host_paths = host.paths;
   nix.toolchain_identity = host.toolchain;
   nix.units = choice.by_key;
+  nix.target_store_inputs = scanned.target_store_paths;
   PlanState new_state;
   new_state.mode = choice.mode;
   new_state.batch_count = choice.batch_count;
@@ -548,13 +578,13 @@ void run_plan(PlanOptions options) {
   const ReadProject read = read_project(options);
   timer.end("read_s");
   const PlanFrame frame(read.project, read.out / ".root");
-  const ScannedUnits scanned = scan_units(read, frame, options.jobs);
+  const ScannedUnits scanned = scan_units(read, frame, options.jobs, options.toolchain);
   timer.end("scan_s");
   const PartitionChoice choice = choose_partition(scanned.units, options, read.out);
   timer.end("partition_s");
   const HostDeclaration host = declare_host(read, scanned, choice, options);
   timer.end("host_s");
-  const std::size_t unchanged = write_plan(read, frame, choice, host, options);
+  const std::size_t unchanged = write_plan(read, frame, scanned, choice, host, options);
   timer.end("write_s");
   print_summary(read, scanned, choice, unchanged);
   print_sandbox_line(read, host);

@@ -37,6 +37,9 @@ struct PlannedUnit {
   // and the compiler's own include directories (the manifest's "system_dirs").
   std::vector<std::string> inputs;
   const CompilerDirs* compiler_dirs = nullptr;
+  // Nixpkgs mode only (planner/store_references.h): the top-level store paths the compile uses (its
+  // compiler, those its arguments name, those of its headers), which its batch declares as inputs.
+  std::vector<std::string> store_paths;
 };
 
 struct InputStats {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole pipeline on examples/demo: cmake configure, nixcc-plan --batches 3, a real nix-build; the
 # programs run and print what they should, the result holds the libraries, one timing row per
-# translation unit, and a batches/ folder. A nixpkgs-mode plan at least parses (it cannot build offline).
+# translation unit, and a batches/ folder. (Nixpkgs mode, which cannot build offline: test_plan_nixpkgs.sh.)
 source "$NIXCC_REPO/tests/e2e/lib.sh"
 source "$NIXCC_REPO/tests/e2e/plan_common.sh"
 
@@ -54,29 +54,5 @@ for b in "$result"/batches/*; do
 done
 [ "$(for b in "$result"/batches/*; do sql "$b/timings.sqlite" 'SELECT count(*) FROM compiles'; done | paste -sd+ | bc)" = 7 ] ||
   fail "the batches' databases should hold 7 compiles between them"
-
-# nixpkgs mode: an expression that parses and refers to <nixpkgs>. There is no nixpkgs here, so it is
-# evaluated against a stub `pkgs` (strings where packages would be): every derivation instantiates, and
-# none names a host tool (/usr/...), since such a batch must build anywhere Nix can send it.
-nixpkgs_plan="$SCRATCH/plan-nixpkgs"
-plan_run "$nixpkgs_plan" "$build" --batches 3 --toolchain nixpkgs
-as_user nix-instantiate --parse "$nixpkgs_plan/default.nix" >/dev/null 2>"$SCRATCH/parse.log" ||
-  { cat "$SCRATCH/parse.log"; fail "the nixpkgs-mode default.nix does not parse"; }
-grep -q '<nixpkgs>' "$nixpkgs_plan/default.nix" || fail "the nixpkgs-mode plan does not use <nixpkgs>"
-if grep -q '/usr/' "$nixpkgs_plan"/batches/*.json; then
-  fail "nixpkgs-mode manifests must not name host tools: $(grep -h '/usr/' "$nixpkgs_plan"/batches/*.json | head -3)"
-fi
-stub_pkgs='{ bash = "/stub/bash"; coreutils = "/stub/coreutils"; lib.makeBinPath = xs: "/stub/bin";
-  stdenv = { cc = { bintools = "/stub/bintools"; }; hostPlatform.system = builtins.currentSystem; }; }'
-for attr in batches targets timings ""; do
-  as_user nix-instantiate --arg pkgs "$stub_pkgs" --arg nixccPackage '"/stub/nixcc"' "$nixpkgs_plan" \
-    -A "$attr" >>"$SCRATCH/nixpkgs.drvs" 2>"$SCRATCH/instantiate.log" ||
-    { cat "$SCRATCH/instantiate.log"; fail "the nixpkgs-mode plan does not evaluate against a stub pkgs (-A '$attr')"; }
-done
-[ "$(sort -u "$SCRATCH/nixpkgs.drvs" | wc -l)" = 9 ] || fail "nixpkgs mode should instantiate 9 derivations: $(cat "$SCRATCH/nixpkgs.drvs")"
-while read -r drv; do
-  if grep -q '/usr/' "$drv"; then fail "nixpkgs-mode derivation $drv names a host path: $(grep -o '"/usr/[^"]*"' "$drv" | head -3)"; fi
-  grep -q '/stub/' "$drv" || fail "nixpkgs-mode derivation $drv does not use the given pkgs"
-done <"$SCRATCH/nixpkgs.drvs"
 
 pass "demo planned into 3 batches, built with nix-build, programs and timings correct ($(plan_elapsed))"

@@ -48,14 +48,18 @@ plan_run "$SCRATCH/p2" "$build" --batches 3
 if grep -q "; ran " "$PLAN_LOG"; then cat "$PLAN_LOG" >&2; fail "a current reply should not make nixcc-plan run cmake"; fi
 
 #    A nixcc-plan with no nixcc beside it or on PATH: host mode needs one and says so; nixpkgs mode
-#    builds its own and plans.
+#    builds its own, so it goes on, and stops at the host compiler this build was configured with: a
+#    nixpkgs-mode derivation holds store paths only (test_plan_nixpkgs.sh plans a store toolchain).
 mkdir -p "$SCRATCH/lone"
 cp "$NIXCC_BIN_DIR/nixcc-plan" "$SCRATCH/lone/"
 lone_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$NIXCC_BIN_DIR" | paste -sd:)
 PATH=$lone_path plan_expect_exit 1 "$log" "$SCRATCH/lone/nixcc-plan" "$build" -o "$SCRATCH/p2-lone"
 one_line "$log"
 expect_message "$log" "cannot find the nixcc binary; pass --nixcc PATH"
-PATH=$lone_path plan_expect_exit 0 "$log" "$SCRATCH/lone/nixcc-plan" "$build" -o "$SCRATCH/p2-lone" --toolchain nixpkgs
+PATH=$lone_path plan_expect_exit 1 "$log" "$SCRATCH/lone/nixcc-plan" "$build" -o "$SCRATCH/p2-lone" --toolchain nixpkgs
+one_line "$log"
+compiler=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
+expect_message "$log" "(target " "compiler $compiler is a host path outside /nix/store" "nix-shell or nix develop"
 
 # 3. Malformed compile_commands.json: exit 1, naming the file.
 printf '[{"directory": "/tmp", "command": "c++ -c a.cpp"' >"$SCRATCH/compile_commands.json"

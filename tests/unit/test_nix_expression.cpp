@@ -12,6 +12,7 @@
 #include "temp_dir.h"
 
 using nixcc::plan::EmittedBatch;
+using nixcc::plan::manifest_compiler;
 using nixcc::plan::NixPlan;
 using nixcc::plan::PlannedUnit;
 using nixcc::plan::Project;
@@ -19,6 +20,7 @@ using nixcc::plan::render_default_nix;
 using nixcc::plan::Target;
 using nixcc::plan::TargetKind;
 using nixcc::plan::Toolchain;
+using nixcc::plan::Unit;
 using nixcc::test::TempDir;
 using nixcc::test::write_file;
 using nlohmann::json;
@@ -180,6 +182,9 @@ TEST_CASE("default.nix: batches get their files, manifest, previous output and f
   CHECK(b0["nixcc"] == Fixture::stand_in_nixcc());
   CHECK(b0["hostPaths"] == json{"/bin", "/usr/lib/gcc", "/opt/tools \"q\" ${x}/g++"});
   CHECK(b0["toolchain"] == "tc-1");
+  // Store inputs are nixpkgs mode's: host-mode calls carry no such attribute, so their derivations stay as they were.
+  CHECK_FALSE(b0.contains("storeInputs"));
+  CHECK_FALSE(plan["targets"]["app"].contains("storeInputs"));
 }
 
 TEST_CASE("default.nix: targets link batch objects and each other's outputs") {
@@ -238,4 +243,45 @@ TEST_CASE("default.nix: nixpkgs mode takes its tools from pkgs and builds nixcc 
   CHECK(b0["nixcc"] == "/opt/nixcc ${src}/bin/nixcc");
   CHECK(plan["targets"]["core"]["ar"] == "ar");
   CHECK(plan["targets"]["app"]["command"][0] == "c++");
+}
+
+TEST_CASE("default.nix: nixpkgs mode declares the store paths each batch and link uses, and keeps store tools") {
+  const std::string hash(32, 'a');
+  const std::string gcc = "/nix/store/" + hash + "-gcc-wrapper-12.3.0";
+  const std::string zlib = "/nix/store/" + hash + "-zlib-1.3";
+  const std::string binutils = "/nix/store/" + hash + "-binutils-wrapper-2.40";
+  Fixture fixture(Toolchain::Nixpkgs);
+  fixture.plan_.batches[0].store_inputs = {gcc, zlib};
+  fixture.project_.archiver = binutils + "/bin/ar";  // ranlib stays the bare default, nixpkgs' own
+  fixture.project_.targets[2].link_compiler = gcc + "/bin/g++";
+  fixture.plan_.target_store_inputs = {{"app", {gcc, zlib}}, {"core", {binutils}}};
+  const std::string pkgs =
+      "{ pkgs = { bash = \"BASH\"; coreutils = \"CU\"; lib.makeBinPath = xs: \"PATH\";"
+      " stdenv = { cc = { bintools = \"BT\"; }; hostPlatform.system = \"sys\"; }; }; nixccPackage = \"NIXCC\"; }";
+  const json plan = fixture.evaluate(pkgs);
+  CHECK(plan["batches"]["b0"]["storeInputs"] == json{gcc, zlib});
+  CHECK_FALSE(plan["batches"]["b1"].contains("storeInputs"));
+  const json& app = plan["targets"]["app"];
+  CHECK(app["storeInputs"] == json{gcc, zlib});
+  CHECK(app["command"][0] == gcc + "/bin/g++");  // the compiler CMake chose the flags for
+  const json& core = plan["targets"]["core"];
+  CHECK(core["storeInputs"] == json{binutils});
+  CHECK(core["ar"] == binutils + "/bin/ar");
+  CHECK(core["ranlib"] == "ranlib");
+  CHECK_FALSE(plan["targets"]["my lib"].contains("storeInputs"));
+  CHECK(plan["targets"]["my lib"]["command"][0] == "c++");  // a host compiler never reaches the plan; nixpkgs' own
+}
+
+TEST_CASE("manifest compiler: host mode's as named; nixpkgs mode keeps a store compiler, else stdenv's") {
+  Unit c_unit;
+  c_unit.language = "C";
+  PlannedUnit unit;
+  unit.unit = &c_unit;
+  unit.compiler = "/usr/bin/gcc";
+  CHECK(manifest_compiler(unit, Toolchain::Host) == "/usr/bin/gcc");
+  CHECK(manifest_compiler(unit, Toolchain::Nixpkgs) == "cc");
+  c_unit.language = "CXX";
+  CHECK(manifest_compiler(unit, Toolchain::Nixpkgs) == "c++");
+  unit.compiler = "/nix/store/" + std::string(32, 'b') + "-gcc-wrapper-12.3.0/bin/g++";
+  CHECK(manifest_compiler(unit, Toolchain::Nixpkgs) == unit.compiler.string());
 }
